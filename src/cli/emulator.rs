@@ -1,0 +1,12 @@
+//! `orgsync emulator`.
+
+use crate::cli::Exit;
+use crate::output::Printer;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {}
+
+pub fn run(_args: Args, printer: &Printer) -> Exit {
+    printer.error("`orgsync emulator` is not built yet", None);
+    Exit::Error
+}

@@ -1,0 +1,17 @@
+//! orgsync — a declarative GitOps reconciler for two Salesforce orgs.
+//!
+//! A map of the modules (see `ARCHITECTURE.md` in the design docs for the data flow):
+//!
+//! | module | owns |
+//! |---|---|
+//! | [`cli`] | clap definitions, one file per command, exit codes |
+//! | [`output`] | the one place that prints: human text, JSON, GitHub annotations; colour decisions |
+//! | [`spec`] | the spec file: wire types per version, YAML loading with spans, JSON Schema, compile to a validated [`spec::Spec`] |
+//! | [`emulator`] | an emulated Salesforce org served over HTTP/HTTPS; it shares no types with the product |
+//!
+//! Dependencies point downward in that table; `emulator` stands apart from the product modules.
+
+pub mod cli;
+pub mod emulator;
+pub mod output;
+pub mod spec;
