@@ -114,7 +114,7 @@ pub fn execute(org: &Org, query: &Query, opts: &ExecOptions) -> Result<QueryOutp
         org,
         url_prefix: format!(
             "/services/data/v{}/{}sobjects/",
-            opts.api_version,
+            opts.api_version.trim_start_matches(['v', 'V']),
             if opts.tooling { "tooling/" } else { "" }
         ),
         include_deleted: opts.include_deleted,
