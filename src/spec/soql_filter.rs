@@ -304,7 +304,7 @@ mod tests {
         let cases = [
             ("", 0, "empty"),
             ("Type = ", 6, "ends early"),
-            ("Type == 'x'", 6, "not a value"),
+            ("Type == 'x'", 6, "expected a value"),
             ("Type = Internal", 7, "single quotes"),
             ("Type = 'x", 7, "never closed"),
             ("(Type = 'x'", 11, "ends early"),
