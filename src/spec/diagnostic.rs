@@ -50,6 +50,9 @@ pub struct Diagnostic {
     /// Whether the position points at the key of `path` rather than its value.
     #[serde(skip)]
     pub at_key: bool,
+    /// A (character offset, length) inside the string value at `path` (SOQL filter errors).
+    #[serde(skip)]
+    pub inner: Option<(usize, usize)>,
 }
 
 fn serialize_path<S: serde::Serializer>(path: &Path, s: S) -> Result<S::Ok, S::Error> {
@@ -72,6 +75,7 @@ impl Diagnostic {
             hint: None,
             mask_source: false,
             at_key: false,
+            inner: None,
         }
     }
 
@@ -101,6 +105,13 @@ impl Diagnostic {
     #[must_use]
     pub fn on_key(mut self) -> Self {
         self.at_key = true;
+        self
+    }
+
+    /// Point inside the string value: `offset` characters in, `len` long.
+    #[must_use]
+    pub fn inside(mut self, offset: usize, len: usize) -> Self {
+        self.inner = Some((offset, len));
         self
     }
 
