@@ -3,19 +3,53 @@
 
 /// Literals without a number.
 const FIXED: [&str; 23] = [
-    "YESTERDAY", "TODAY", "TOMORROW", "LAST_WEEK", "THIS_WEEK", "NEXT_WEEK", "LAST_MONTH",
-    "THIS_MONTH", "NEXT_MONTH", "LAST_90_DAYS", "NEXT_90_DAYS", "THIS_QUARTER", "LAST_QUARTER",
-    "NEXT_QUARTER", "THIS_YEAR", "LAST_YEAR", "NEXT_YEAR", "THIS_FISCAL_QUARTER",
-    "LAST_FISCAL_QUARTER", "NEXT_FISCAL_QUARTER", "THIS_FISCAL_YEAR", "LAST_FISCAL_YEAR",
+    "YESTERDAY",
+    "TODAY",
+    "TOMORROW",
+    "LAST_WEEK",
+    "THIS_WEEK",
+    "NEXT_WEEK",
+    "LAST_MONTH",
+    "THIS_MONTH",
+    "NEXT_MONTH",
+    "LAST_90_DAYS",
+    "NEXT_90_DAYS",
+    "THIS_QUARTER",
+    "LAST_QUARTER",
+    "NEXT_QUARTER",
+    "THIS_YEAR",
+    "LAST_YEAR",
+    "NEXT_YEAR",
+    "THIS_FISCAL_QUARTER",
+    "LAST_FISCAL_QUARTER",
+    "NEXT_FISCAL_QUARTER",
+    "THIS_FISCAL_YEAR",
+    "LAST_FISCAL_YEAR",
     "NEXT_FISCAL_YEAR",
 ];
 
 /// Literals that take `:n`.
 const WITH_N: [&str; 20] = [
-    "LAST_N_DAYS", "NEXT_N_DAYS", "N_DAYS_AGO", "LAST_N_WEEKS", "NEXT_N_WEEKS", "N_WEEKS_AGO",
-    "LAST_N_MONTHS", "NEXT_N_MONTHS", "N_MONTHS_AGO", "LAST_N_QUARTERS", "NEXT_N_QUARTERS",
-    "N_QUARTERS_AGO", "LAST_N_YEARS", "NEXT_N_YEARS", "N_YEARS_AGO", "LAST_N_FISCAL_QUARTERS",
-    "NEXT_N_FISCAL_QUARTERS", "N_FISCAL_QUARTERS_AGO", "LAST_N_FISCAL_YEARS", "NEXT_N_FISCAL_YEARS",
+    "LAST_N_DAYS",
+    "NEXT_N_DAYS",
+    "N_DAYS_AGO",
+    "LAST_N_WEEKS",
+    "NEXT_N_WEEKS",
+    "N_WEEKS_AGO",
+    "LAST_N_MONTHS",
+    "NEXT_N_MONTHS",
+    "N_MONTHS_AGO",
+    "LAST_N_QUARTERS",
+    "NEXT_N_QUARTERS",
+    "N_QUARTERS_AGO",
+    "LAST_N_YEARS",
+    "NEXT_N_YEARS",
+    "N_YEARS_AGO",
+    "LAST_N_FISCAL_QUARTERS",
+    "NEXT_N_FISCAL_QUARTERS",
+    "N_FISCAL_QUARTERS_AGO",
+    "LAST_N_FISCAL_YEARS",
+    "NEXT_N_FISCAL_YEARS",
 ];
 
 /// Whether `text` is a SOQL date literal (case-insensitive, as SOQL is).
@@ -23,7 +57,10 @@ pub fn is_date_literal(text: &str) -> bool {
     let upper = text.to_ascii_uppercase();
     match upper.split_once(':') {
         Some((name, n)) => {
-            WITH_N.contains(&name) && !n.is_empty() && n.len() <= 6 && n.bytes().all(|b| b.is_ascii_digit())
+            WITH_N.contains(&name)
+                && !n.is_empty()
+                && n.len() <= 6
+                && n.bytes().all(|b| b.is_ascii_digit())
         }
         None => FIXED.contains(&upper.as_str()),
     }

@@ -142,7 +142,11 @@ pub struct Report {
 
 impl Report {
     /// Build a report, sorting and de-duplicating the diagnostics.
-    pub fn new(file: impl Into<String>, source: Option<String>, mut diagnostics: Vec<Diagnostic>) -> Self {
+    pub fn new(
+        file: impl Into<String>,
+        source: Option<String>,
+        mut diagnostics: Vec<Diagnostic>,
+    ) -> Self {
         diagnostics.sort_by(|a, b| {
             let pa = a.position.map(|p| (p.line, p.column));
             let pb = b.position.map(|p| (p.line, p.column));
@@ -151,7 +155,9 @@ impl Report {
                 .then(a.code.cmp(b.code))
                 .then(a.message.cmp(&b.message))
         });
-        diagnostics.dedup_by(|a, b| a.position == b.position && a.code == b.code && a.message == b.message);
+        diagnostics.dedup_by(|a, b| {
+            a.position == b.position && a.code == b.code && a.message == b.message
+        });
         Self {
             file: file.into(),
             source,

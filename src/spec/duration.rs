@@ -18,7 +18,9 @@ pub fn parse(text: &str) -> Result<Duration, String> {
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Err("a duration is a whole number followed by `s`, `m`, `h` or `d`".to_owned());
     }
-    let n: u64 = digits.parse().map_err(|_| "the duration is too large".to_owned())?;
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| "the duration is too large".to_owned())?;
     n.checked_mul(factor)
         .filter(|secs| *secs <= 366 * 86_400)
         .map(Duration::from_secs)
@@ -35,7 +37,18 @@ mod tests {
         assert_eq!(parse("5m"), Ok(Duration::from_secs(300)));
         assert_eq!(parse("1h"), Ok(Duration::from_secs(3600)));
         assert_eq!(parse("1d"), Ok(Duration::from_secs(86_400)));
-        for bad in ["", "s", "30", "1.5h", "30 s", "-1s", "1h30m", "5M", "99999999999999999999s", "400d"] {
+        for bad in [
+            "",
+            "s",
+            "30",
+            "1.5h",
+            "30 s",
+            "-1s",
+            "1h30m",
+            "5M",
+            "99999999999999999999s",
+            "400d",
+        ] {
             assert!(parse(bad).is_err(), "{bad}");
         }
     }

@@ -27,8 +27,12 @@ pub fn read_source(path: &std::path::Path) -> Result<String, (Diagnostic, Option
         Ok(meta) => meta,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
             return Err((
-                Diagnostic::error("file-not-found", Path::root(), format!("cannot read `{shown}`: no such file"))
-                    .with_hint("pass the spec file with `-f FILE` (the default is `orgsync.yaml`)"),
+                Diagnostic::error(
+                    "file-not-found",
+                    Path::root(),
+                    format!("cannot read `{shown}`: no such file"),
+                )
+                .with_hint("pass the spec file with `-f FILE` (the default is `orgsync.yaml`)"),
                 None,
             ));
         }
@@ -36,8 +40,12 @@ pub fn read_source(path: &std::path::Path) -> Result<String, (Diagnostic, Option
     };
     if meta.is_dir() {
         return Err((
-            Diagnostic::error("not-a-file", Path::root(), format!("`{shown}` is a directory, not a spec file"))
-                .with_hint("pass the YAML file inside it with `-f DIR/orgsync.yaml`"),
+            Diagnostic::error(
+                "not-a-file",
+                Path::root(),
+                format!("`{shown}` is a directory, not a spec file"),
+            )
+            .with_hint("pass the YAML file inside it with `-f DIR/orgsync.yaml`"),
             None,
         ));
     }
@@ -58,7 +66,10 @@ pub fn read_source(path: &std::path::Path) -> Result<String, (Diagnostic, Option
 /// Decode bytes as UTF-8 (a leading BOM is dropped); on failure report the first bad byte.
 pub fn decode(bytes: Vec<u8>) -> Result<String, (Diagnostic, Option<String>)> {
     match String::from_utf8(bytes) {
-        Ok(text) => Ok(text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text)),
+        Ok(text) => Ok(text
+            .strip_prefix('\u{feff}')
+            .map(str::to_owned)
+            .unwrap_or(text)),
         Err(err) => {
             let bytes = err.as_bytes();
             let good = err.utf8_error().valid_up_to();
@@ -73,7 +84,11 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, (Diagnostic, Option<String>)> {
                     format!("the file is not valid UTF-8 (first bad byte at offset {good})"),
                 )
                 .with_hint("save the spec as UTF-8 text")
-                .at(Position { line, column, length: 1 }),
+                .at(Position {
+                    line,
+                    column,
+                    length: 1,
+                }),
                 Some(lossy),
             ))
         }
@@ -156,7 +171,12 @@ fn yaml_error(source: &str, err: &serde_saphyr::Error) -> Diagnostic {
     }
     let raw = serde_saphyr::DefaultMessageFormatter.format_message(inner);
     // Never let control characters from the input reach a terminal.
-    let message: String = raw.chars().flat_map(char::escape_debug).collect::<String>().replace("\\'", "'").replace("\\\"", "\"");
+    let message: String = raw
+        .chars()
+        .flat_map(char::escape_debug)
+        .collect::<String>()
+        .replace("\\'", "'")
+        .replace("\\\"", "\"");
     let code = match inner {
         E::DuplicateMappingKey { .. } => "duplicate-key",
         E::Budget { .. }
@@ -172,20 +192,37 @@ fn yaml_error(source: &str, err: &serde_saphyr::Error) -> Diagnostic {
         column: usize::try_from(l.column()).unwrap_or(1).max(1),
         length: 1,
     });
-    let position = position.unwrap_or(Position { line: 1, column: 1, length: 1 });
-    let line_text = source.lines().nth(position.line.saturating_sub(1)).unwrap_or("");
+    let position = position.unwrap_or(Position {
+        line: 1,
+        column: 1,
+        length: 1,
+    });
+    let line_text = source
+        .lines()
+        .nth(position.line.saturating_sub(1))
+        .unwrap_or("");
     let hint = match code {
-        "duplicate-key" => Some("each key may appear once per mapping; remove or merge the repeated one".to_owned()),
+        "duplicate-key" => Some(
+            "each key may appear once per mapping; remove or merge the repeated one".to_owned(),
+        ),
         "yaml-too-complex" => Some(format!(
             "a spec needs no more than a few anchors and aliases and at most {MAX_DEPTH} levels of nesting"
         )),
-        "multiple-documents" => Some("a spec file holds one YAML document; remove the extra `---`".to_owned()),
-        _ if line_text.trim_end().starts_with(|c: char| c == ' ' || c == '\t') && line_text.contains('\t') || source.lines().any(|l| l.starts_with('\t')) => {
+        "multiple-documents" => {
+            Some("a spec file holds one YAML document; remove the extra `---`".to_owned())
+        }
+        _ if line_text
+            .trim_end()
+            .starts_with(|c: char| c == ' ' || c == '\t')
+            && line_text.contains('\t')
+            || source.lines().any(|l| l.starts_with('\t')) =>
+        {
             Some("indent with spaces: YAML does not allow tabs for indentation".to_owned())
         }
         _ => None,
     };
-    let mut d = Diagnostic::error(code, Path::root(), format!("invalid YAML: {message}")).at(position);
+    let mut d =
+        Diagnostic::error(code, Path::root(), format!("invalid YAML: {message}")).at(position);
     if let Some(hint) = hint {
         d = d.with_hint(hint);
     }
@@ -234,7 +271,10 @@ mod tests {
     #[test]
     fn empty_and_comment_only_files_are_errors() {
         assert_eq!(parse("").unwrap_err().code, "empty-file");
-        assert_eq!(parse("# nothing\n\n# here\n").unwrap_err().code, "empty-file");
+        assert_eq!(
+            parse("# nothing\n\n# here\n").unwrap_err().code,
+            "empty-file"
+        );
         assert_eq!(parse("~\n").unwrap_err().code, "empty-file");
     }
 
@@ -242,7 +282,11 @@ mod tests {
     fn alias_bomb_and_deep_nesting_are_bounded() {
         let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 0..9 {
-            let prev = if i == 0 { "a".to_owned() } else { format!("l{}", i - 1) };
+            let prev = if i == 0 {
+                "a".to_owned()
+            } else {
+                format!("l{}", i - 1)
+            };
             bomb.push_str(&format!("l{i}: &l{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
         }
         let err = parse(&bomb).unwrap_err();

@@ -59,10 +59,16 @@ pub struct Outcome {
 pub fn check_file(path: &std::path::Path, display: &str) -> Outcome {
     match load::read_source(path) {
         Ok(source) => {
-            let base = path.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
+            let base = path
+                .parent()
+                .map(std::path::Path::to_path_buf)
+                .unwrap_or_default();
             check_source(display, source, &base)
         }
-        Err((d, lossy)) => Outcome { report: Report::new(display, lossy, vec![d]), spec: None },
+        Err((d, lossy)) => Outcome {
+            report: Report::new(display, lossy, vec![d]),
+            spec: None,
+        },
     }
 }
 
@@ -70,34 +76,86 @@ pub fn check_file(path: &std::path::Path, display: &str) -> Outcome {
 pub fn check_source(display: &str, source: String, base: &std::path::Path) -> Outcome {
     let root = match load::parse(&source) {
         Ok(root) => root,
-        Err(d) => return Outcome { report: Report::new(display, Some(source), vec![d]), spec: None },
+        Err(d) => {
+            return Outcome {
+                report: Report::new(display, Some(source), vec![d]),
+                spec: None,
+            };
+        }
     };
     let (diagnostics, spec) = run(&root, base);
-    let diagnostics = diagnostics.into_iter().map(|d| locate(d, &root, &source)).collect();
-    Outcome { report: Report::new(display, Some(source), diagnostics), spec }
+    let diagnostics = diagnostics
+        .into_iter()
+        .map(|d| locate(d, &root, &source))
+        .collect();
+    Outcome {
+        report: Report::new(display, Some(source), diagnostics),
+        spec,
+    }
 }
 
 fn run(root: &Node, base: &std::path::Path) -> (Vec<Diagnostic>, Option<Spec>) {
     let mut json = root.to_json();
     if !json.is_object() {
-        let d = Diagnostic::error("not-a-mapping", Path::root(), format!("the spec must be a mapping, not {}", root.value.kind_name()))
-            .with_hint("start with `apiVersion: orgsync.dev/v1` and `kind: OrgSync`");
+        let d = Diagnostic::error(
+            "not-a-mapping",
+            Path::root(),
+            format!("the spec must be a mapping, not {}", root.value.kind_name()),
+        )
+        .with_hint("start with `apiVersion: orgsync.dev/v1` and `kind: OrgSync`");
         return (vec![d], None);
     }
     if let Some(version) = json.get("apiVersion")
         && version.as_str() != Some(v1::API_VERSION)
     {
-        let shown = version.as_str().filter(|s| s.len() <= 40).map_or_else(|| "this apiVersion".to_owned(), |s| format!("`{s}`"));
-        let d = Diagnostic::error("unknown-api-version", Path::root().key("apiVersion"), format!("{shown} is not a supported spec version"))
-            .with_hint(format!("supported versions: {}", hint::list(&SUPPORTED_VERSIONS.map(str::to_owned))));
+        let shown = version
+            .as_str()
+            .filter(|s| s.len() <= 40)
+            .map_or_else(|| "this apiVersion".to_owned(), |s| format!("`{s}`"));
+        let d = Diagnostic::error(
+            "unknown-api-version",
+            Path::root().key("apiVersion"),
+            format!("{shown} is not a supported spec version"),
+        )
+        .with_hint(format!(
+            "supported versions: {}",
+            hint::list(&SUPPORTED_VERSIONS.map(str::to_owned))
+        ));
         return (vec![d], None);
     }
     let mut diagnostics = secrets_scan::scan(root, &mut json);
     diagnostics.extend(schema_check::check(&json));
+    // Drop what the schema rejected (where that leaves the parent intact), so the other parts
+    // still deserialise and the semantic rules still see them.
+    for d in diagnostics.iter().filter(|d| d.code != "literal-secret") {
+        remove(&mut json, &d.path);
+    }
     let (spec, semantic) = compile::compile(&json, base);
     let earlier: Vec<Path> = diagnostics.iter().map(|d| d.path.clone()).collect();
-    diagnostics.extend(semantic.into_iter().filter(|d| !earlier.iter().any(|p| d.path.segments().starts_with(p.segments()))));
+    diagnostics.extend(semantic.into_iter().filter(|d| {
+        !earlier
+            .iter()
+            .any(|p| d.path.segments().starts_with(p.segments()))
+    }));
     (diagnostics, spec)
+}
+
+fn remove(json: &mut serde_json::Value, path: &Path) {
+    let Some((path::Segment::Key(last), parent)) = path.segments().split_last() else {
+        return;
+    };
+    let mut node = json;
+    for seg in parent {
+        let next = match seg {
+            path::Segment::Key(k) => node.get_mut(k),
+            path::Segment::Index(i) => node.get_mut(*i),
+        };
+        let Some(next) = next else { return };
+        node = next;
+    }
+    if let Some(map) = node.as_object_mut() {
+        map.remove(last);
+    }
 }
 
 fn locate(mut d: Diagnostic, root: &Node, source: &str) -> Diagnostic {
@@ -111,7 +169,11 @@ fn locate(mut d: Diagnostic, root: &Node, source: &str) -> Diagnostic {
         let line = source.lines().nth(pos.line.saturating_sub(1)).unwrap_or("");
         let rest: String = line.chars().skip(pos.column.saturating_sub(1)).collect();
         let adj = usize::from(rest.starts_with(['"', '\'']));
-        let on_one_line = rest.chars().skip(adj).collect::<String>().starts_with(text.as_str());
+        let on_one_line = rest
+            .chars()
+            .skip(adj)
+            .collect::<String>()
+            .starts_with(text.as_str());
         if on_one_line {
             pos.column += adj + offset;
             pos.length = len.max(1);
@@ -128,9 +190,16 @@ mod tests {
     #[test]
     fn examples_validate() {
         for name in ["continuity-one-way", "two-way-field-maps", "partner-inbox"] {
-            let path = std::path::PathBuf::from(format!("{}/examples/{name}.yaml", env!("CARGO_MANIFEST_DIR")));
+            let path = std::path::PathBuf::from(format!(
+                "{}/examples/{name}.yaml",
+                env!("CARGO_MANIFEST_DIR")
+            ));
             let outcome = check_file(&path, name);
-            assert!(outcome.report.diagnostics.is_empty(), "{name}: {:#?}", outcome.report.diagnostics);
+            assert!(
+                outcome.report.diagnostics.is_empty(),
+                "{name}: {:#?}",
+                outcome.report.diagnostics
+            );
             assert!(outcome.spec.is_some());
         }
     }

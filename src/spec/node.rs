@@ -222,7 +222,9 @@ impl<'de> Visitor<'de> for RawVisitor {
         Ok(RawValue(Value::Str(v)))
     }
     fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<RawValue, E> {
-        Ok(RawValue(Value::Str(String::from_utf8_lossy(v).into_owned())))
+        Ok(RawValue(Value::Str(
+            String::from_utf8_lossy(v).into_owned(),
+        )))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawValue, A::Error> {
         let mut items = Vec::new();
@@ -265,7 +267,10 @@ fn spanned_node(s: Spanned<RawValue>) -> Node {
 }
 
 /// Parse YAML text into a spanned tree with the given options.
-pub(super) fn parse_tree(source: &str, options: serde_saphyr::Options) -> Result<Node, serde_saphyr::Error> {
+pub(super) fn parse_tree(
+    source: &str,
+    options: serde_saphyr::Options,
+) -> Result<Node, serde_saphyr::Error> {
     let root: Spanned<RawValue> = serde_saphyr::from_str_with_options(source, options)?;
     Ok(spanned_node(root))
 }

@@ -36,7 +36,11 @@ fn strip_nullable(value: &mut serde_json::Value) {
                 && branches.len() == 2
                 && branches.contains(&null_branch)
             {
-                let other: Vec<J> = branches.iter().filter(|b| **b != null_branch).cloned().collect();
+                let other: Vec<J> = branches
+                    .iter()
+                    .filter(|b| **b != null_branch)
+                    .cloned()
+                    .collect();
                 map.remove("anyOf");
                 map.insert("allOf".into(), J::Array(other));
             }
@@ -95,7 +99,10 @@ pub(super) fn subschema<'a>(
     Some(node)
 }
 
-fn resolve<'a>(root: &'a serde_json::Value, mut node: &'a serde_json::Value) -> Option<&'a serde_json::Value> {
+fn resolve<'a>(
+    root: &'a serde_json::Value,
+    mut node: &'a serde_json::Value,
+) -> Option<&'a serde_json::Value> {
     for _ in 0..16 {
         match node.get("$ref").and_then(|r| r.as_str()) {
             Some(r) => node = root.pointer(r.strip_prefix('#')?)?,
@@ -125,11 +132,18 @@ fn branch_with<'a>(
     None
 }
 
-fn object_branch<'a>(root: &'a serde_json::Value, node: &'a serde_json::Value) -> Option<&'a serde_json::Value> {
-    branch_with(root, node, "properties").or_else(|| branch_with(root, node, "additionalProperties"))
+fn object_branch<'a>(
+    root: &'a serde_json::Value,
+    node: &'a serde_json::Value,
+) -> Option<&'a serde_json::Value> {
+    branch_with(root, node, "properties")
+        .or_else(|| branch_with(root, node, "additionalProperties"))
 }
 
-fn array_branch<'a>(root: &'a serde_json::Value, node: &'a serde_json::Value) -> Option<&'a serde_json::Value> {
+fn array_branch<'a>(
+    root: &'a serde_json::Value,
+    node: &'a serde_json::Value,
+) -> Option<&'a serde_json::Value> {
     branch_with(root, node, "items")
 }
 
@@ -146,8 +160,14 @@ pub(super) fn property_names(segments: &[super::path::Segment]) -> Vec<String> {
 
 /// The first sentence of the description at a path.
 pub(super) fn description(segments: &[super::path::Segment]) -> Option<String> {
-    let text = subschema(cached(), segments)?.get("description")?.as_str()?;
-    let first = text.split(". ").next().unwrap_or(text).trim_end_matches('.');
+    let text = subschema(cached(), segments)?
+        .get("description")?
+        .as_str()?;
+    let first = text
+        .split(". ")
+        .next()
+        .unwrap_or(text)
+        .trim_end_matches('.');
     Some(first.replace('\n', " "))
 }
 
@@ -171,7 +191,11 @@ mod tests {
         assert!(names.contains(&"direction".to_owned()));
         let names = property_names(Path::parse("spec.objects.Account.publish").segments());
         assert_eq!(names, ["fields", "exclude", "filter"]);
-        assert!(description(Path::parse("spec.records.pollInterval").segments()).unwrap().contains("poll"));
+        assert!(
+            description(Path::parse("spec.records.pollInterval").segments())
+                .unwrap()
+                .contains("poll")
+        );
     }
 }
 #[cfg(test)]

@@ -44,11 +44,18 @@ impl SecretRef {
         let value = match self {
             SecretRef::Env(name) => match std::env::var(name) {
                 Ok(v) => v,
-                Err(std::env::VarError::NotPresent) => return Err(SecretError::EnvMissing(name.clone())),
-                Err(std::env::VarError::NotUnicode(_)) => return Err(SecretError::EnvNotUnicode(name.clone())),
+                Err(std::env::VarError::NotPresent) => {
+                    return Err(SecretError::EnvMissing(name.clone()));
+                }
+                Err(std::env::VarError::NotUnicode(_)) => {
+                    return Err(SecretError::EnvNotUnicode(name.clone()));
+                }
             },
             SecretRef::File(path) => {
-                let text = std::fs::read_to_string(path).map_err(|source| SecretError::File { path: path.clone(), source })?;
+                let text = std::fs::read_to_string(path).map_err(|source| SecretError::File {
+                    path: path.clone(),
+                    source,
+                })?;
                 text.trim_end_matches(['\r', '\n']).to_owned()
             }
         };
@@ -102,7 +109,12 @@ mod tests {
         let s = r.resolve().unwrap();
         assert_eq!(s.expose_secret(), "s3cr3t");
         assert!(!format!("{s:?}").contains("s3cr3t"));
-        let missing = SecretRef::Env("ORGSYNC_TEST_SURELY_UNSET_VAR".into()).resolve().unwrap_err();
-        assert_eq!(missing.to_string(), "environment variable `ORGSYNC_TEST_SURELY_UNSET_VAR` is not set");
+        let missing = SecretRef::Env("ORGSYNC_TEST_SURELY_UNSET_VAR".into())
+            .resolve()
+            .unwrap_err();
+        assert_eq!(
+            missing.to_string(),
+            "environment variable `ORGSYNC_TEST_SURELY_UNSET_VAR` is not set"
+        );
     }
 }

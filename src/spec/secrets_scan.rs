@@ -51,8 +51,13 @@ fn walk(node: &Node, path: &Path, json: &mut serde_json::Value, out: &mut Vec<Di
         Value::Map(entries) => {
             for (key, child) in entries {
                 let child_path = path.key(&key.name);
-                let Some(child_json) = json.get_mut(&key.name) else { continue };
-                let scalar = matches!(child.value, Value::Str(_) | Value::Int(_) | Value::Float(_) | Value::Bool(_));
+                let Some(child_json) = json.get_mut(&key.name) else {
+                    continue;
+                };
+                let scalar = matches!(
+                    child.value,
+                    Value::Str(_) | Value::Int(_) | Value::Float(_) | Value::Bool(_)
+                );
                 if is_secret_key(&key.name) && scalar {
                     out.push(literal(&child_path, &key.name));
                     *child_json = serde_json::json!({"env": "ORGSYNC_REDACTED"});
@@ -95,7 +100,9 @@ fn literal(path: &Path, key: &str) -> Diagnostic {
         .segments()
         .iter()
         .filter_map(|s| match s {
-            super::path::Segment::Key(k) if k == "primary" || k == "secondary" => Some(k.to_ascii_uppercase()),
+            super::path::Segment::Key(k) if k == "primary" || k == "secondary" => {
+                Some(k.to_ascii_uppercase())
+            }
             _ => None,
         })
         .chain(std::iter::once(screaming(key)))
@@ -133,8 +140,17 @@ mod tests {
         let diags = scan(&root, &mut json);
         assert_eq!(diags.len(), 1);
         assert_eq!(diags[0].code, "literal-secret");
-        assert_eq!(diags[0].path.to_string(), "spec.orgs.primary.auth.clientSecret");
-        assert!(diags[0].hint.as_deref().unwrap().contains("PRIMARY_CLIENT_SECRET"));
+        assert_eq!(
+            diags[0].path.to_string(),
+            "spec.orgs.primary.auth.clientSecret"
+        );
+        assert!(
+            diags[0]
+                .hint
+                .as_deref()
+                .unwrap()
+                .contains("PRIMARY_CLIENT_SECRET")
+        );
         assert!(!json.to_string().contains("hunter2"));
         assert!(!format!("{diags:?}").contains("hunter2"));
     }

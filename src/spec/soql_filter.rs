@@ -20,13 +20,25 @@ pub struct FilterError {
 /// The fields a valid condition refers to, in order of appearance.
 pub fn parse(condition: &str) -> Result<Vec<String>, FilterError> {
     let tokens = lex(condition)?;
-    let mut p = Parser { tokens, pos: 0, fields: Vec::new(), end: condition.chars().count() };
+    let mut p = Parser {
+        tokens,
+        pos: 0,
+        fields: Vec::new(),
+        end: condition.chars().count(),
+    };
     if p.tokens.is_empty() {
-        return Err(FilterError { offset: 0, len: 1, message: "the filter is empty".to_owned() });
+        return Err(FilterError {
+            offset: 0,
+            len: 1,
+            message: "the filter is empty".to_owned(),
+        });
     }
     p.or()?;
     if let Some(t) = p.peek() {
-        return Err(p.error_at(t, format!("unexpected `{}` after a complete condition", t.text)));
+        return Err(p.error_at(
+            t,
+            format!("unexpected `{}` after a complete condition", t.text),
+        ));
     }
     Ok(p.fields)
 }
@@ -62,30 +74,66 @@ fn lex(input: &str) -> Result<Vec<Token>, FilterError> {
                 i += 1;
                 continue;
             }
-            '(' => { i += 1; (Kind::LParen, "(".to_owned()) }
-            ')' => { i += 1; (Kind::RParen, ")".to_owned()) }
-            ',' => { i += 1; (Kind::Comma, ",".to_owned()) }
+            '(' => {
+                i += 1;
+                (Kind::LParen, "(".to_owned())
+            }
+            ')' => {
+                i += 1;
+                (Kind::RParen, ")".to_owned())
+            }
+            ',' => {
+                i += 1;
+                (Kind::Comma, ",".to_owned())
+            }
             '\'' => {
                 i += 1;
                 let mut s = String::new();
                 loop {
                     match chars.get(i) {
-                        None => return Err(FilterError { offset: start, len: 1, message: "this string is never closed: add a `'`".to_owned() }),
+                        None => {
+                            return Err(FilterError {
+                                offset: start,
+                                len: 1,
+                                message: "this string is never closed: add a `'`".to_owned(),
+                            });
+                        }
                         Some('\\') => {
                             match chars.get(i + 1) {
-                                Some(e @ ('\'' | '"' | '\\' | 'n' | 'r' | 't' | 'b' | 'f' | '_' | '%')) => s.push(*e),
-                                _ => return Err(FilterError { offset: i, len: 2, message: "invalid escape sequence in a string".to_owned() }),
+                                Some(
+                                    e @ ('\'' | '"' | '\\' | 'n' | 'r' | 't' | 'b' | 'f' | '_'
+                                    | '%'),
+                                ) => s.push(*e),
+                                _ => {
+                                    return Err(FilterError {
+                                        offset: i,
+                                        len: 2,
+                                        message: "invalid escape sequence in a string".to_owned(),
+                                    });
+                                }
                             }
                             i += 2;
                         }
-                        Some('\'') => { i += 1; break; }
-                        Some(ch) => { s.push(*ch); i += 1; }
+                        Some('\'') => {
+                            i += 1;
+                            break;
+                        }
+                        Some(ch) => {
+                            s.push(*ch);
+                            i += 1;
+                        }
                     }
                 }
                 (Kind::Str, s)
             }
-            '=' => { i += 1; (Kind::Op, "=".to_owned()) }
-            '!' if chars.get(i + 1) == Some(&'=') => { i += 2; (Kind::Op, "!=".to_owned()) }
+            '=' => {
+                i += 1;
+                (Kind::Op, "=".to_owned())
+            }
+            '!' if chars.get(i + 1) == Some(&'=') => {
+                i += 2;
+                (Kind::Op, "!=".to_owned())
+            }
             '<' | '>' => {
                 i += 1;
                 let mut op = c.to_string();
@@ -95,23 +143,42 @@ fn lex(input: &str) -> Result<Vec<Token>, FilterError> {
                 }
                 (Kind::Op, op)
             }
-            c if c.is_ascii_digit() || ((c == '-' || c == '+') && chars.get(i + 1).is_some_and(char::is_ascii_digit)) => {
+            c if c.is_ascii_digit()
+                || ((c == '-' || c == '+')
+                    && chars.get(i + 1).is_some_and(char::is_ascii_digit)) =>
+            {
                 i += 1;
-                while i < chars.len() && (chars[i].is_ascii_alphanumeric() || matches!(chars[i], '.' | ':' | '-' | '+')) {
+                while i < chars.len()
+                    && (chars[i].is_ascii_alphanumeric()
+                        || matches!(chars[i], '.' | ':' | '-' | '+'))
+                {
                     i += 1;
                 }
                 (Kind::Num, chars[start..i].iter().collect())
             }
             c if c.is_ascii_alphabetic() || c == '_' => {
                 i += 1;
-                while i < chars.len() && (chars[i].is_ascii_alphanumeric() || matches!(chars[i], '_' | '.' | ':')) {
+                while i < chars.len()
+                    && (chars[i].is_ascii_alphanumeric() || matches!(chars[i], '_' | '.' | ':'))
+                {
                     i += 1;
                 }
                 (Kind::Word, chars[start..i].iter().collect())
             }
-            other => return Err(FilterError { offset: i, len: 1, message: format!("unexpected character `{}`", other.escape_debug()) }),
+            other => {
+                return Err(FilterError {
+                    offset: i,
+                    len: 1,
+                    message: format!("unexpected character `{}`", other.escape_debug()),
+                });
+            }
         };
-        out.push(Token { kind, text, offset: start, len: i - start });
+        out.push(Token {
+            kind,
+            text,
+            offset: start,
+            len: i - start,
+        });
     }
     Ok(out)
 }
@@ -127,7 +194,9 @@ fn is_kw(t: &Token, kw: &str) -> bool {
     t.kind == Kind::Word && t.text.eq_ignore_ascii_case(kw)
 }
 
-const KEYWORDS: [&str; 11] = ["AND", "OR", "NOT", "IN", "LIKE", "INCLUDES", "EXCLUDES", "NULL", "TRUE", "FALSE", "SELECT"];
+const KEYWORDS: [&str; 11] = [
+    "AND", "OR", "NOT", "IN", "LIKE", "INCLUDES", "EXCLUDES", "NULL", "TRUE", "FALSE", "SELECT",
+];
 
 impl Parser {
     fn peek(&self) -> Option<&Token> {
@@ -139,11 +208,19 @@ impl Parser {
         t
     }
     fn error_at(&self, t: &Token, message: String) -> FilterError {
-        FilterError { offset: t.offset, len: t.len.max(1), message }
+        FilterError {
+            offset: t.offset,
+            len: t.len.max(1),
+            message,
+        }
     }
     fn eof(&self, what: &str) -> FilterError {
         let offset = self.tokens.last().map_or(self.end, |t| t.offset + t.len);
-        FilterError { offset, len: 1, message: format!("the condition ends early: expected {what}") }
+        FilterError {
+            offset,
+            len: 1,
+            message: format!("the condition ends early: expected {what}"),
+        }
     }
     fn eat_kw(&mut self, kw: &str) -> bool {
         if self.peek().is_some_and(|t| is_kw(t, kw)) {
@@ -184,7 +261,10 @@ impl Parser {
                 self.or()?;
                 match self.next() {
                     Some(c) if c.kind == Kind::RParen => Ok(()),
-                    Some(other) => Err(self.error_at(&other, format!("expected `)` or AND/OR, found `{}`", other.text))),
+                    Some(other) => Err(self.error_at(
+                        &other,
+                        format!("expected `)` or AND/OR, found `{}`", other.text),
+                    )),
                     None => Err(self.eof("`)`")),
                 }
             }
@@ -197,18 +277,26 @@ impl Parser {
     }
 
     fn comparison(&mut self, field: &Token) -> Result<(), FilterError> {
-        let op = self.next().ok_or_else(|| self.eof(&format!("an operator after `{}`", field.text)))?;
+        let op = self
+            .next()
+            .ok_or_else(|| self.eof(&format!("an operator after `{}`", field.text)))?;
         if op.kind == Kind::Op {
             return self.value().map(|_| ());
         }
         if is_kw(&op, "LIKE") {
             let v = self.value()?;
-            return if v.kind == Kind::Str { Ok(()) } else { Err(self.error_at(&v, "LIKE compares with a string in quotes".to_owned())) };
+            return if v.kind == Kind::Str {
+                Ok(())
+            } else {
+                Err(self.error_at(&v, "LIKE compares with a string in quotes".to_owned()))
+            };
         }
         if is_kw(&op, "NOT") {
             let inn = self.next().ok_or_else(|| self.eof("IN after NOT"))?;
             if !is_kw(&inn, "IN") {
-                return Err(self.error_at(&inn, format!("expected IN after NOT, found `{}`", inn.text)));
+                return Err(
+                    self.error_at(&inn, format!("expected IN after NOT, found `{}`", inn.text))
+                );
             }
             return self.list();
         }
@@ -221,7 +309,12 @@ impl Parser {
     fn list(&mut self) -> Result<(), FilterError> {
         match self.next() {
             Some(t) if t.kind == Kind::LParen => {}
-            Some(t) => return Err(self.error_at(&t, format!("expected `(` to start a list, found `{}`", t.text))),
+            Some(t) => {
+                return Err(self.error_at(
+                    &t,
+                    format!("expected `(` to start a list, found `{}`", t.text),
+                ));
+            }
             None => return Err(self.eof("`(`")),
         }
         if self.peek().is_some_and(|t| is_kw(t, "SELECT")) {
@@ -233,7 +326,11 @@ impl Parser {
             match self.next() {
                 Some(t) if t.kind == Kind::Comma => continue,
                 Some(t) if t.kind == Kind::RParen => return Ok(()),
-                Some(t) => return Err(self.error_at(&t, format!("expected `,` or `)`, found `{}`", t.text))),
+                Some(t) => {
+                    return Err(
+                        self.error_at(&t, format!("expected `,` or `)`, found `{}`", t.text))
+                    );
+                }
                 None => return Err(self.eof("`)`")),
             }
         }
@@ -244,16 +341,26 @@ impl Parser {
         let ok = match t.kind {
             Kind::Str => true,
             Kind::Num => is_number(&t.text) || is_date_or_datetime(&t.text),
-            Kind::Word => ["NULL", "TRUE", "FALSE"].iter().any(|k| t.text.eq_ignore_ascii_case(k)) || date_literal::is_date_literal(&t.text),
+            Kind::Word => {
+                ["NULL", "TRUE", "FALSE"]
+                    .iter()
+                    .any(|k| t.text.eq_ignore_ascii_case(k))
+                    || date_literal::is_date_literal(&t.text)
+            }
             _ => false,
         };
         if ok {
             return Ok(t);
         }
         let message = match t.kind {
-            Kind::Word if date_literal::needs_number(&t.text) => format!("`{}` needs a number, e.g. `{}:30`", t.text, t.text),
+            Kind::Word if date_literal::needs_number(&t.text) => {
+                format!("`{}` needs a number, e.g. `{}:30`", t.text, t.text)
+            }
             Kind::Word => format!("`{}` is not a value: put strings in single quotes", t.text),
-            Kind::Num => format!("`{}` is not a number, date (YYYY-MM-DD) or datetime", t.text),
+            Kind::Num => format!(
+                "`{}` is not a number, date (YYYY-MM-DD) or datetime",
+                t.text
+            ),
             _ => format!("expected a value, found `{}`", t.text),
         };
         Err(self.error_at(&t, message))
@@ -265,7 +372,9 @@ fn is_number(s: &str) -> bool {
     let mut parts = body.splitn(2, '.');
     let int = parts.next().unwrap_or("");
     let frac = parts.next();
-    !int.is_empty() && int.bytes().all(|b| b.is_ascii_digit()) && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
+    !int.is_empty()
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
 }
 
 fn is_date_or_datetime(s: &str) -> bool {
@@ -296,7 +405,10 @@ mod tests {
         ] {
             assert!(parse(ok).is_ok(), "{ok}: {:?}", parse(ok));
         }
-        assert_eq!(parse("Type != 'x' AND Owner.Name = 'y'").unwrap(), ["Type", "Owner.Name"]);
+        assert_eq!(
+            parse("Type != 'x' AND Owner.Name = 'y'").unwrap(),
+            ["Type", "Owner.Name"]
+        );
     }
 
     #[test]

@@ -11,12 +11,29 @@ use super::super::v1::{self, ConnectionType, Deletes, Direction, FieldSelection}
 
 /// Standard objects Organization Sync can publish (custom `__c` objects are always allowed).
 pub const REPLICABLE: [&str; 13] = [
-    "Account", "Attachment", "Case", "CaseComment", "CaseTeamMember", "Contact", "EmailMessage",
-    "FeedComment", "FeedItem", "Lead", "Opportunity", "Product2", "Task",
+    "Account",
+    "Attachment",
+    "Case",
+    "CaseComment",
+    "CaseTeamMember",
+    "Contact",
+    "EmailMessage",
+    "FeedComment",
+    "FeedItem",
+    "Lead",
+    "Opportunity",
+    "Product2",
+    "Task",
 ];
 
 /// Audit fields: carried by `syncFeedsAndAuditFields`, never listed under `publish.fields`.
-pub const AUDIT_FIELDS: [&str; 5] = ["CreatedById", "CreatedDate", "LastModifiedById", "LastModifiedDate", "SystemModstamp"];
+pub const AUDIT_FIELDS: [&str; 5] = [
+    "CreatedById",
+    "CreatedDate",
+    "LastModifiedById",
+    "LastModifiedDate",
+    "SystemModstamp",
+];
 
 /// What the object rules need to know about the connection.
 #[derive(Debug, Clone, Copy)]
@@ -34,9 +51,18 @@ fn eq(a: &str, b: &str) -> bool {
 }
 
 /// Check one object and build its validated form.
-pub fn object(path: &Path, name: &str, o: &v1::ObjectSpec, cx: Context, out: &mut Vec<Diagnostic>) -> Option<ObjectSync> {
+pub fn object(
+    path: &Path,
+    name: &str,
+    o: &v1::ObjectSpec,
+    cx: Context,
+    out: &mut Vec<Diagnostic>,
+) -> Option<ObjectSync> {
     let before = out.iter().filter(|d| d.is_error()).count();
-    if cx.kind == Some(ConnectionType::Replication) && !name.ends_with("__c") && !REPLICABLE.iter().any(|r| eq(r, name)) {
+    if cx.kind == Some(ConnectionType::Replication)
+        && !name.ends_with("__c")
+        && !REPLICABLE.iter().any(|r| eq(r, name))
+    {
         out.push(
             Diagnostic::error("object-not-replicable", path.clone(), format!("`{name}` cannot be published by a `replication` connection"))
                 .with_hint("Organization Sync publishes Account, Attachment, Case, CaseComment, CaseTeamMember, Contact, EmailMessage, FeedComment, FeedItem, Lead, Opportunity, Product2, Task and custom (`__c`) objects; use `type: partner` for other objects")
@@ -45,9 +71,13 @@ pub fn object(path: &Path, name: &str, o: &v1::ObjectSpec, cx: Context, out: &mu
     }
     if (eq(name, "FeedItem") || eq(name, "FeedComment")) && !cx.feeds_and_audit {
         out.push(
-            Diagnostic::warning("feed-without-audit-fields", path.clone(), format!("`{name}` without `syncFeedsAndAuditFields` loses authors and dates"))
-                .with_hint("set `spec.connection.syncFeedsAndAuditFields: true` to carry them")
-                .on_key(),
+            Diagnostic::warning(
+                "feed-without-audit-fields",
+                path.clone(),
+                format!("`{name}` without `syncFeedsAndAuditFields` loses authors and dates"),
+            )
+            .with_hint("set `spec.connection.syncFeedsAndAuditFields: true` to carry them")
+            .on_key(),
         );
     }
     let publish = path.key("publish");
@@ -56,31 +86,60 @@ pub fn object(path: &Path, name: &str, o: &v1::ObjectSpec, cx: Context, out: &mu
         && let Err(e) = soql_filter::parse(filter)
     {
         out.push(
-            Diagnostic::error("invalid-filter", publish.key("filter"), format!("the filter is not a valid SOQL condition: {}", e.message))
-                .with_hint("write a SOQL WHERE condition, e.g. `Type != 'Internal' AND Industry = 'Tech'`")
-                .inside(e.offset, e.len),
+            Diagnostic::error(
+                "invalid-filter",
+                publish.key("filter"),
+                format!("the filter is not a valid SOQL condition: {}", e.message),
+            )
+            .with_hint(
+                "write a SOQL WHERE condition, e.g. `Type != 'Internal' AND Industry = 'Tech'`",
+            )
+            .inside(e.offset, e.len),
         );
     }
     let sub = o.subscribe.as_ref();
     let sub_path = path.key("subscribe");
-    let field_map: BTreeMap<String, String> = sub.map(|s| s.field_map.iter().map(|(k, v)| (k.clone(), v.0.clone())).collect()).unwrap_or_default();
+    let field_map: BTreeMap<String, String> = sub
+        .map(|s| {
+            s.field_map
+                .iter()
+                .map(|(k, v)| (k.clone(), v.0.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
     for key in field_map.keys() {
         if !fields.publishes(key) {
             out.push(
-                Diagnostic::error("field-map-not-published", sub_path.key("fieldMap").key(key), format!("`{key}` is mapped but not published"))
-                    .with_hint(format!("add `{key}` to `publish.fields`, or remove the mapping"))
-                    .on_key(),
+                Diagnostic::error(
+                    "field-map-not-published",
+                    sub_path.key("fieldMap").key(key),
+                    format!("`{key}` is mapped but not published"),
+                )
+                .with_hint(format!(
+                    "add `{key}` to `publish.fields`, or remove the mapping"
+                ))
+                .on_key(),
             );
         }
     }
-    invertible(&sub_path.key("fieldMap"), &field_map, &fields, cx.direction, out);
+    invertible(
+        &sub_path.key("fieldMap"),
+        &field_map,
+        &fields,
+        cx.direction,
+        out,
+    );
     let match_on = sub.map(|s| s.match_on.clone()).unwrap_or_default();
     duplicates(&sub_path.key("matchOn"), &match_on, out);
     for (i, f) in match_on.iter().enumerate() {
         if !fields.publishes(f) {
             out.push(
-                Diagnostic::error("match-on-not-published", sub_path.key("matchOn").index(i), format!("`{f}` is used to match records but is not published"))
-                    .with_hint(format!("add `{f}` to `publish.fields`")),
+                Diagnostic::error(
+                    "match-on-not-published",
+                    sub_path.key("matchOn").index(i),
+                    format!("`{f}` is used to match records but is not published"),
+                )
+                .with_hint(format!("add `{f}` to `publish.fields`")),
             );
         }
     }
@@ -100,8 +159,12 @@ fn duplicates(path: &Path, items: &[String], out: &mut Vec<Diagnostic>) {
     for (i, f) in items.iter().enumerate() {
         if let Some(first) = items[..i].iter().position(|g| eq(g, f)) {
             out.push(
-                Diagnostic::error("duplicate-field", path.index(i), format!("`{f}` is listed twice in {path}"))
-                    .with_hint(format!("remove this entry; it repeats {path}[{first}]")),
+                Diagnostic::error(
+                    "duplicate-field",
+                    path.index(i),
+                    format!("`{f}` is listed twice in {path}"),
+                )
+                .with_hint(format!("remove this entry; it repeats {path}[{first}]")),
             );
         }
     }
@@ -112,7 +175,9 @@ fn fields(path: &Path, p: &v1::Publish, out: &mut Vec<Diagnostic>) -> FieldSet {
     let epath = path.key("exclude");
     duplicates(&epath, &p.exclude, out);
     match &p.fields {
-        FieldSelection::All(_) => FieldSet::All { exclude: p.exclude.clone() },
+        FieldSelection::All(_) => FieldSet::All {
+            exclude: p.exclude.clone(),
+        },
         FieldSelection::List(list) => {
             duplicates(&fpath, list, out);
             for (i, f) in list.iter().enumerate() {
@@ -126,8 +191,14 @@ fn fields(path: &Path, p: &v1::Publish, out: &mut Vec<Diagnostic>) -> FieldSet {
             for (i, e) in p.exclude.iter().enumerate() {
                 if list.iter().any(|f| eq(f, e)) {
                     out.push(
-                        Diagnostic::warning("excluded-and-listed", epath.index(i), format!("`{e}` is both listed in `fields` and excluded; it is not published"))
-                            .with_hint("remove it from one of the two lists"),
+                        Diagnostic::warning(
+                            "excluded-and-listed",
+                            epath.index(i),
+                            format!(
+                                "`{e}` is both listed in `fields` and excluded; it is not published"
+                            ),
+                        )
+                        .with_hint("remove it from one of the two lists"),
                     );
                 } else {
                     out.push(
@@ -136,17 +207,31 @@ fn fields(path: &Path, p: &v1::Publish, out: &mut Vec<Diagnostic>) -> FieldSet {
                     );
                 }
             }
-            FieldSet::List(list.iter().filter(|f| !p.exclude.iter().any(|e| eq(e, f))).cloned().collect())
+            FieldSet::List(
+                list.iter()
+                    .filter(|f| !p.exclude.iter().any(|e| eq(e, f)))
+                    .cloned()
+                    .collect(),
+            )
         }
     }
 }
 
 /// In two-way, each subscriber field must come from one publisher field, counting published
 /// fields that are not mapped (they map to themselves).
-fn invertible(path: &Path, map: &BTreeMap<String, String>, fields: &FieldSet, direction: Direction, out: &mut Vec<Diagnostic>) {
+fn invertible(
+    path: &Path,
+    map: &BTreeMap<String, String>,
+    fields: &FieldSet,
+    direction: Direction,
+    out: &mut Vec<Diagnostic>,
+) {
     let mut sources: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (from, to) in map {
-        sources.entry(to.to_ascii_lowercase()).or_default().push(from.clone());
+        sources
+            .entry(to.to_ascii_lowercase())
+            .or_default()
+            .push(from.clone());
     }
     if let FieldSet::List(list) = fields {
         for f in list.iter().filter(|f| !map.keys().any(|k| eq(k, f))) {
@@ -160,15 +245,32 @@ fn invertible(path: &Path, map: &BTreeMap<String, String>, fields: &FieldSet, di
             continue;
         }
         // Report once, at the last mapping that lands on this subscriber field.
-        let Some(at) = all.iter().rev().find(|f| map.contains_key(*f)) else { continue };
+        let Some(at) = all.iter().rev().find(|f| map.contains_key(*f)) else {
+            continue;
+        };
         let target = map.get(at).map_or(to.as_str(), String::as_str);
-        let names = all.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(" and ");
+        let names = all
+            .iter()
+            .map(|s| format!("`{s}`"))
+            .collect::<Vec<_>>()
+            .join(" and ");
         let message = format!("{names} both map to `{target}`");
         let d = if direction == Direction::TwoWay {
-            Diagnostic::error("field-map-not-invertible", path.key(at), format!("{message}; a two-way field map must be invertible"))
+            Diagnostic::error(
+                "field-map-not-invertible",
+                path.key(at),
+                format!("{message}; a two-way field map must be invertible"),
+            )
         } else {
-            Diagnostic::warning("field-map-collision", path.key(at), format!("{message}; the last write wins"))
+            Diagnostic::warning(
+                "field-map-collision",
+                path.key(at),
+                format!("{message}; the last write wins"),
+            )
         };
-        out.push(d.with_hint("map each subscriber field from one publisher field").on_key());
+        out.push(
+            d.with_hint("map each subscriber field from one publisher field")
+                .on_key(),
+        );
     }
 }
