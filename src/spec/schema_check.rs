@@ -268,10 +268,8 @@ fn map(err: &ValidationError<'_>, instance: &serde_json::Value, out: &mut Vec<Di
 }
 
 fn is_secret_ref(path: &Path) -> bool {
-    let root = schema::cached();
-    schema::subschema(root, path.segments())
-        .and_then(|s| s.get("properties"))
-        .is_some_and(|p| p.get("env").is_some() && p.get("file").is_some())
+    let names = schema::property_names(path.segments());
+    names.iter().any(|n| n == "env") && names.iter().any(|n| n == "file")
 }
 
 fn bad_choice(path: &Path, value: &serde_json::Value, opts: &[String]) -> Diagnostic {
