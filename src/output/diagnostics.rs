@@ -99,6 +99,7 @@ fn render_one(out: &mut String, report: &Report, d: &Diagnostic) {
         if let Some(hint) = &d.hint {
             out.push_str(&format!("  {} {hint}\n", "= hint:".blue().bold()));
         }
+        out.push_str(&format!("  {} [{}]\n", "= at".blue().bold(), d.code));
         return;
     };
     let w = pos.line.to_string().len();
@@ -189,8 +190,31 @@ fn display_line(
         chars.splice(column - 1..end, "****".chars());
         length = 4;
     }
-    let shown: String = chars.into_iter().collect();
-    (mask_secrets(&shown), column, length)
+    let shown: String = chars.iter().collect();
+    let shown = mask_secrets(&shown);
+    // Crop very long lines to a window around the caret.
+    const WINDOW: usize = 60;
+    let chars: Vec<char> = shown.chars().collect();
+    if chars.len() <= 2 * WINDOW + 20 {
+        return (shown, column, length);
+    }
+    let start = column.saturating_sub(WINDOW + 1);
+    let end = (column + length + WINDOW).min(chars.len());
+    let mut cropped = String::new();
+    let mut col = column - start;
+    if start > 0 {
+        cropped.push('…');
+        col += 1;
+    }
+    cropped.extend(&chars[start..end]);
+    if end < chars.len() {
+        cropped.push('…');
+    }
+    (
+        cropped,
+        col,
+        length.min(end.saturating_sub(column - 1)).max(1),
+    )
 }
 
 /// Mask values of secret-named keys and passwords in URLs anywhere in a line.

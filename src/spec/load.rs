@@ -185,6 +185,9 @@ fn yaml_error(source: &str, err: &serde_saphyr::Error) -> Diagnostic {
         | E::AliasReplayStackDepthExceeded { .. }
         | E::AliasReplayCounterOverflow { .. } => "yaml-too-complex",
         E::MultipleDocuments { .. } => "multiple-documents",
+        _ if message.contains("recursion limit") || message.contains("nesting") => {
+            "yaml-too-complex"
+        }
         _ => "yaml-syntax",
     };
     let position = err.location().filter(|l| l.line() > 0).map(|l| Position {

@@ -5,7 +5,11 @@ use orgsync::spec::{self, Report};
 
 /// The text of an example.
 pub fn example(name: &str) -> String {
-    std::fs::read_to_string(format!("{}/examples/{name}.yaml", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    std::fs::read_to_string(format!(
+        "{}/examples/{name}.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
 }
 
 /// Validate spec text in-process.
