@@ -19,14 +19,31 @@ pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 /// Deepest nesting accepted; the v1 spec needs six levels.
 const MAX_DEPTH: usize = 32;
 
+/// A file that could not be turned into text: the diagnostic, and the lossy text when the
+/// bytes were readable but not UTF-8.
+#[derive(Debug)]
+pub struct Unreadable {
+    /// What went wrong.
+    pub diagnostic: Box<Diagnostic>,
+    /// The text with invalid bytes replaced, for showing the source line.
+    pub lossy: Option<String>,
+}
+
+fn fail(diagnostic: Diagnostic, lossy: Option<String>) -> Unreadable {
+    Unreadable {
+        diagnostic: Box::new(diagnostic),
+        lossy,
+    }
+}
+
 /// Read a file's text, turning every I/O problem into a diagnostic. On non-UTF-8 input the
 /// diagnostic carries a position and the lossy text is returned for display.
-pub fn read_source(path: &std::path::Path) -> Result<String, (Diagnostic, Option<String>)> {
+pub fn read_source(path: &std::path::Path) -> Result<String, Unreadable> {
     let shown = path.display();
     let meta = match std::fs::metadata(path) {
         Ok(meta) => meta,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-            return Err((
+            return Err(fail(
                 Diagnostic::error(
                     "file-not-found",
                     Path::root(),
@@ -36,10 +53,10 @@ pub fn read_source(path: &std::path::Path) -> Result<String, (Diagnostic, Option
                 None,
             ));
         }
-        Err(err) => return Err((unreadable(path, &err), None)),
+        Err(err) => return Err(fail(unreadable(path, &err), None)),
     };
     if meta.is_dir() {
-        return Err((
+        return Err(fail(
             Diagnostic::error(
                 "not-a-file",
                 Path::root(),
@@ -50,21 +67,21 @@ pub fn read_source(path: &std::path::Path) -> Result<String, (Diagnostic, Option
         ));
     }
     if meta.len() > MAX_FILE_BYTES {
-        return Err((too_large(path), None));
+        return Err(fail(too_large(path), None));
     }
-    let file = std::fs::File::open(path).map_err(|err| (unreadable(path, &err), None))?;
+    let file = std::fs::File::open(path).map_err(|err| fail(unreadable(path, &err), None))?;
     let mut bytes = Vec::new();
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
-        .map_err(|err| (unreadable(path, &err), None))?;
+        .map_err(|err| fail(unreadable(path, &err), None))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err((too_large(path), None));
+        return Err(fail(too_large(path), None));
     }
     decode(bytes)
 }
 
 /// Decode bytes as UTF-8 (a leading BOM is dropped); on failure report the first bad byte.
-pub fn decode(bytes: Vec<u8>) -> Result<String, (Diagnostic, Option<String>)> {
+pub fn decode(bytes: Vec<u8>) -> Result<String, Unreadable> {
     match String::from_utf8(bytes) {
         Ok(text) => Ok(text
             .strip_prefix('\u{feff}')
@@ -77,7 +94,7 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, (Diagnostic, Option<String>)> {
             let line = prefix.matches('\n').count() + 1;
             let column = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
             let lossy = String::from_utf8_lossy(bytes).into_owned();
-            Err((
+            Err(fail(
                 Diagnostic::error(
                     "not-utf8",
                     Path::root(),
@@ -146,13 +163,13 @@ fn is_blank(source: &str) -> bool {
 }
 
 /// Parse YAML text into a spanned tree, or one located diagnostic.
-pub fn parse(source: &str) -> Result<Node, Diagnostic> {
+pub fn parse(source: &str) -> Result<Node, Box<Diagnostic>> {
     if is_blank(source) {
-        return Err(empty());
+        return Err(Box::new(empty()));
     }
-    let node = parse_tree(source, options()).map_err(|err| yaml_error(source, &err))?;
+    let node = parse_tree(source, options()).map_err(|err| Box::new(yaml_error(source, &err)))?;
     if node.value == Value::Null {
-        return Err(empty());
+        return Err(Box::new(empty()));
     }
     Ok(node)
 }
@@ -214,10 +231,7 @@ fn yaml_error(source: &str, err: &serde_saphyr::Error) -> Diagnostic {
         "multiple-documents" => {
             Some("a spec file holds one YAML document; remove the extra `---`".to_owned())
         }
-        _ if line_text
-            .trim_end()
-            .starts_with(|c: char| c == ' ' || c == '\t')
-            && line_text.contains('\t')
+        _ if line_text.trim_end().starts_with([' ', '\t']) && line_text.contains('\t')
             || source.lines().any(|l| l.starts_with('\t')) =>
         {
             Some("indent with spaces: YAML does not allow tabs for indentation".to_owned())
@@ -306,7 +320,10 @@ mod tests {
 
     #[test]
     fn bad_utf8_is_located() {
-        let (d, lossy) = decode(b"a: 1\nb: \xff\n".to_vec()).unwrap_err();
+        let Unreadable {
+            diagnostic: d,
+            lossy,
+        } = decode(b"a: 1\nb: \xff\n".to_vec()).unwrap_err();
         assert_eq!(d.code, "not-utf8");
         assert_eq!(d.position.unwrap().line, 2);
         assert_eq!(d.position.unwrap().column, 4);

@@ -65,8 +65,8 @@ pub fn check_file(path: &std::path::Path, display: &str) -> Outcome {
                 .unwrap_or_default();
             check_source(display, source, &base)
         }
-        Err((d, lossy)) => Outcome {
-            report: Report::new(display, lossy, vec![d]),
+        Err(load::Unreadable { diagnostic, lossy }) => Outcome {
+            report: Report::new(display, lossy, vec![*diagnostic]),
             spec: None,
         },
     }
@@ -78,7 +78,7 @@ pub fn check_source(display: &str, source: String, base: &std::path::Path) -> Ou
         Ok(root) => root,
         Err(d) => {
             return Outcome {
-                report: Report::new(display, Some(source), vec![d]),
+                report: Report::new(display, Some(source), vec![*d]),
                 spec: None,
             };
         }
@@ -163,6 +163,10 @@ fn locate(mut d: Diagnostic, root: &Node, source: &str) -> Diagnostic {
         return d;
     }
     let mut pos = root.locate(&d.path, d.at_key);
+    if d.mask_source {
+        // Do not reveal a secret's length.
+        pos.length = 1;
+    }
     if let (Some((offset, len)), Some((_, node))) = (d.inner, root.find(&d.path))
         && let node::Value::Str(text) = &node.value
     {

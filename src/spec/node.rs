@@ -93,7 +93,7 @@ impl Node {
             if let Some((key, node)) = self.find(&prefix) {
                 let exact = n == segs.len();
                 return match key {
-                    Some(k) if (at_key && exact) || !exact => k.pos,
+                    Some(k) if at_key || !exact => k.pos,
                     _ if matches!(node.value, Value::Map(_) | Value::Seq(_)) => {
                         key.map_or(node.pos, |k| k.pos)
                     }

@@ -198,10 +198,3 @@ mod tests {
         );
     }
 }
-#[cfg(test)]
-mod dump {
-    #[test]
-    fn dump_schema() {
-        std::fs::write("/tmp/schema.json", super::generate_pretty()).unwrap();
-    }
-}
