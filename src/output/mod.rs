@@ -2,6 +2,8 @@
 //! terminal, never with `NO_COLOR` or `--color never`.
 #![allow(clippy::disallowed_macros)]
 
+pub mod diagnostics;
+
 use std::io::Write;
 
 use crate::cli::Exit;
