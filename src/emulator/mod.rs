@@ -5,4 +5,5 @@
 //! outside by third-party clients (simple-salesforce, jsforce) and captured real responses.
 
 pub mod dml;
+pub mod fixture;
 pub mod model;
