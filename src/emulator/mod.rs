@@ -7,3 +7,4 @@
 pub mod dml;
 pub mod fixture;
 pub mod model;
+pub mod persist;

@@ -109,7 +109,7 @@ impl Tx<'_> {
         let set = self.cascade_set(&id)?;
         let in_set: HashSet<&str> = set.iter().map(String::as_str).collect();
         // Lookups to clear: non-cascading relationships of every deleted record.
-        let mut cleared: Vec<(String, String)> = Vec::new();
+        let mut cleared: Vec<(String, String, String)> = Vec::new();
         for rid in &set {
             let Some(def) = self
                 .org
@@ -133,13 +133,13 @@ impl Tx<'_> {
                 }
                 for c in children_of(self.org, &rel.child_sobject, &rel.field, rid) {
                     if !in_set.contains(c.as_str()) {
-                        cleared.push((c, rel.field.clone()));
+                        cleared.push((c, rel.field.clone(), rid.clone()));
                     }
                 }
             }
         }
         let ctx = self.ctx.clone();
-        for (rid, field) in &cleared {
+        for (rid, field, _) in &cleared {
             self.save(rid);
             if let Some(rec) = self.org.record_mut(rid) {
                 rec.fields.insert(field.clone(), Value::Null);
@@ -238,7 +238,7 @@ impl Tx<'_> {
             }
             self.org.set_deletion(rid, None);
         }
-        for (rid, field) in deletion.map(|d| d.cleared_lookups).unwrap_or_default() {
+        for (rid, field, target) in deletion.map(|d| d.cleared_lookups).unwrap_or_default() {
             let restorable = self
                 .org
                 .record(&rid)
@@ -246,7 +246,7 @@ impl Tx<'_> {
             if restorable {
                 self.save(&rid);
                 if let Some(rec) = self.org.record_mut(&rid) {
-                    rec.fields.insert(field, Value::String(id.clone()));
+                    rec.fields.insert(field, Value::String(target));
                     system_fields::stamp_modstamp(&mut rec.fields, &ctx);
                 }
             }
