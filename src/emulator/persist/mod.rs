@@ -46,7 +46,7 @@ pub struct Store {
     pool: SqlitePool,
 }
 
-const SCHEMA: &[&'static str] = &[
+const SCHEMA: &[&str] = &[
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS objects (name TEXT PRIMARY KEY, def TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS records (id TEXT PRIMARY KEY, object TEXT NOT NULL, fields TEXT NOT NULL)",
