@@ -5,5 +5,7 @@
 //! outside by third-party clients (simple-salesforce, jsforce) and captured real responses.
 
 pub mod dml;
+pub mod fixture;
 pub mod model;
+pub mod persist;
 pub mod soql;
