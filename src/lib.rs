@@ -7,11 +7,13 @@
 //! | [`cli`] | clap definitions, one file per command, exit codes |
 //! | [`output`] | the one place that prints: human text, JSON, GitHub annotations; colour decisions |
 //! | [`spec`] | the spec file: wire types per version, YAML loading with spans, JSON Schema, compile to a validated [`spec::Spec`] |
+//! | [`org`] | the Salesforce client: auth, REST, collections, composite, Bulk 2.0, Tooling, SOAP undelete, API usage |
 //! | [`emulator`] | an emulated Salesforce org served over HTTP/HTTPS; it shares no types with the product |
 //!
 //! Dependencies point downward in that table; `emulator` stands apart from the product modules.
 
 pub mod cli;
 pub mod emulator;
+pub mod org;
 pub mod output;
 pub mod spec;
