@@ -12,7 +12,7 @@ use crate::org::http::Call;
 use crate::org::usage::CallClass;
 use crate::org::wire::{
     DeletedResult, DescribeGlobal, Limits, QueryPage, Record, SObjectDescribe, SaveResult,
-    UpdatedResult,
+    UpdatedResult, VersionInfo,
 };
 
 /// Characters escaped in one URL path segment (external id values can hold anything).
@@ -72,6 +72,12 @@ impl OrgClient {
             format!("{}{tail}", self.data_path()),
             CallClass::Rest,
         )
+    }
+
+    /// `GET /services/data/`: the API versions the org serves.
+    pub async fn versions(&self) -> Result<Vec<VersionInfo>, OrgError> {
+        let call = Call::new(Method::GET, "/services/data/", CallClass::Rest);
+        self.send(&call).await?.json("versions")
     }
 
     /// `GET /sobjects/`: every object in the org.

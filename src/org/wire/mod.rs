@@ -15,6 +15,7 @@ pub mod oauth;
 pub mod query;
 pub mod replication;
 pub mod results;
+pub mod versions;
 
 pub use bulk2::{BulkJobInfo, JobState};
 pub use composite::{CompositeResponse, CompositeSubresponse};
@@ -28,3 +29,4 @@ pub use oauth::{OAuthErrorBody, TokenResponse};
 pub use query::{QueryPage, Record, RecordAttributes};
 pub use replication::{DeletedRecord, DeletedResult, UpdatedResult};
 pub use results::SaveResult;
+pub use versions::VersionInfo;
