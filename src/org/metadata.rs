@@ -1,0 +1,154 @@
+//! Metadata API over REST (reference §11.2): `POST /metadata/deployRequest` as multipart
+//! (`json` part with `deployOptions`, `file` part with the zip), then
+//! `GET /metadata/deployRequest/{id}?includeDetails=true` until `deployResult.done`.
+//! Per the Metadata API guide page `meta_rest_deploy` (developer.salesforce.com).
+
+use reqwest::Method;
+use serde::{Deserialize, Serialize};
+
+use crate::org::OrgClient;
+use crate::org::bulk2::PollSettings;
+use crate::org::error::OrgError;
+use crate::org::http::{Body, Call, PartSpec};
+use crate::org::rest::segment;
+use crate::org::sensitive::Sensitive;
+use crate::org::usage::CallClass;
+use crate::org::wire::lenient::{count, flag, null_default};
+
+/// `deployOptions` (the subset orgsync sets).
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeployOptions {
+    /// Validate only.
+    pub check_only: bool,
+    /// Roll back everything on any error.
+    pub rollback_on_error: bool,
+    /// `NoTestRun`, `RunSpecifiedTests`, `RunLocalTests`, `RunAllTestsInOrg`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub test_level: Option<String>,
+    /// Test classes for `RunSpecifiedTests`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub run_tests: Vec<String>,
+    /// The zip has one package at its root.
+    pub single_package: bool,
+}
+
+/// A deploy request as returned by create and status calls.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeployRequest {
+    /// Deploy id (`0Af...`).
+    #[serde(default, deserialize_with = "null_default")]
+    pub id: String,
+    /// Status details.
+    #[serde(default)]
+    pub deploy_result: DeployResult,
+}
+
+/// `deployResult`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeployResult {
+    /// `Pending`, `InProgress`, `Succeeded`, `SucceededPartial`, `Failed`, `Canceling`, `Canceled`.
+    #[serde(default, deserialize_with = "null_default")]
+    pub status: String,
+    /// Finished.
+    #[serde(default, deserialize_with = "flag")]
+    pub done: bool,
+    /// Succeeded.
+    #[serde(default, deserialize_with = "flag")]
+    pub success: bool,
+    /// Components in the package.
+    #[serde(default, deserialize_with = "count")]
+    pub number_components_total: u64,
+    /// Components that failed.
+    #[serde(default, deserialize_with = "count")]
+    pub number_component_errors: u64,
+    /// Failed tests.
+    #[serde(default, deserialize_with = "count")]
+    pub number_tests_errors: u64,
+    /// Why the deploy failed; may name components and values.
+    #[serde(default)]
+    pub error_message: Option<Sensitive<String>>,
+}
+
+impl OrgClient {
+    /// Starts a deployment of a metadata zip. Not idempotent.
+    pub async fn deploy_metadata(
+        &self,
+        zip: Vec<u8>,
+        options: &DeployOptions,
+    ) -> Result<DeployRequest, OrgError> {
+        let json = serde_json::to_vec(&serde_json::json!({ "deployOptions": options }))
+            .map_err(|_| OrgError::Config("deploy options could not be encoded".into()))?;
+        let call = Call::new(
+            Method::POST,
+            format!("{}/metadata/deployRequest", self.data_path()),
+            CallClass::Metadata,
+        )
+        .body(Body::Multipart(vec![
+            PartSpec {
+                name: "json",
+                file_name: None,
+                content_type: "application/json",
+                bytes: json,
+            },
+            PartSpec {
+                name: "file",
+                file_name: Some("deploy.zip"),
+                content_type: "application/zip",
+                bytes: zip,
+            },
+        ]));
+        self.send(&call).await?.json("deploy request")
+    }
+
+    /// The status of a deployment.
+    pub async fn deploy_status(&self, id: &str) -> Result<DeployRequest, OrgError> {
+        let call = Call::new(
+            Method::GET,
+            format!(
+                "{}/metadata/deployRequest/{}",
+                self.data_path(),
+                segment(id)
+            ),
+            CallClass::Metadata,
+        )
+        .query("includeDetails", "true");
+        self.send(&call).await?.json("deploy request")
+    }
+
+    /// Polls until `done`; a finished but unsuccessful deploy is [`OrgError::JobFailed`].
+    pub async fn wait_for_deploy(
+        &self,
+        id: &str,
+        poll: PollSettings,
+    ) -> Result<DeployRequest, OrgError> {
+        for n in 0..poll.max_polls {
+            if n > 0 {
+                tokio::time::sleep(poll.interval).await;
+            }
+            let status = self.deploy_status(id).await?;
+            if status.deploy_result.done {
+                if status.deploy_result.success {
+                    return Ok(status);
+                }
+                return Err(OrgError::JobFailed {
+                    what: "metadata deployment",
+                    id: id.to_owned(),
+                    state: status.deploy_result.status.clone(),
+                    message: status
+                        .deploy_result
+                        .error_message
+                        .clone()
+                        .unwrap_or_default(),
+                });
+            }
+        }
+        Err(OrgError::PollTimeout {
+            what: "metadata deployment",
+            id: id.to_owned(),
+            polls: poll.max_polls,
+        })
+    }
+}
