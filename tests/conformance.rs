@@ -91,7 +91,11 @@ fn simple_salesforce_works_unchanged_over_https() {
     cmd.arg(dir.join("conformance_simple_salesforce.py"))
         .env("EMU_URL", url)
         .env("EMU_TOKEN", emu.field("accessToken"))
-        .env("EMU_CA", emu.field("caCertFile"));
+        .env("EMU_CA", emu.field("caCertFile"))
+        // requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE from the environment override a
+        // session's `verify`; point them at the emulator's CA so the trust is what we say.
+        .env("REQUESTS_CA_BUNDLE", emu.field("caCertFile"))
+        .env("CURL_CA_BUNDLE", emu.field("caCertFile"));
     run_client(cmd);
 }
 
