@@ -111,7 +111,13 @@ await check('upsert by external id (201 then 200)', async () => {
 
 await check('updated / deleted replication resources', async () => {
   await conn.sobject('Account').destroy(state.id);
-  const end = new Date(Date.now() + 60_000).toISOString();
+  // Salesforce covers replication windows in whole minutes (latestDateCovered never passes the
+  // current minute), so move the emulator's clock two minutes on through its control API.
+  const moved = await fetch(`${process.env.EMU_URL}/__emulator/clock`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceSeconds: 120 }),
+  });
+  expect(moved.status === 200, await moved.text());
+  const end = new Date(Date.now() + 180_000).toISOString();
   const start = new Date(Date.now() - 3_600_000).toISOString();
   const upd = await conn.sobject('Account').updated(start, end);
   expect(Array.isArray(upd.ids) && upd.latestDateCovered, upd);

@@ -163,7 +163,11 @@ def _():
 
 @check("updated and deleted replication resources")
 def _():
-    end = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(minutes=1)
+    # Salesforce covers replication windows in whole minutes (latestDateCovered never passes the
+    # current minute), so move the emulator's clock two minutes on through its control API.
+    moved = session.post(f"{URL}/__emulator/clock", json={"advanceSeconds": 120})
+    expect(moved.status_code == 200, moved.text)
+    end = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(minutes=3)
     start = end - datetime.timedelta(hours=1)
     upd = sf.Account.updated(start, end)
     expect("ids" in upd and "latestDateCovered" in upd, upd)
