@@ -6,3 +6,4 @@
 
 pub mod dml;
 pub mod model;
+pub mod soql;

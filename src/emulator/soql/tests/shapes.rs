@@ -1,0 +1,1 @@
+//! Result shapes as JSON snapshots.
