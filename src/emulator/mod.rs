@@ -7,3 +7,9 @@
 pub mod dml;
 pub mod model;
 pub mod soql;
+pub mod clock;
+pub mod http;
+pub mod server;
+
+pub use http::{EmulatorOptions, EmulatorState, app};
+pub use server::{RunningEmulator, ServeOptions, spawn_for_tests};

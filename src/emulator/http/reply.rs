@@ -17,6 +17,8 @@ pub enum Body {
     Json(Value),
     /// JSON already serialised (large query pages are written without building a `Value`).
     Raw(Vec<u8>),
+    /// Plain text (the identity service's `Bad_OAuth_Token`).
+    Text(String),
 }
 
 /// A handler's answer.
@@ -77,6 +79,7 @@ impl Reply {
             Body::Empty => Value::Null,
             Body::Json(v) => v.clone(),
             Body::Raw(bytes) => serde_json::from_slice(bytes).unwrap_or(Value::Null),
+            Body::Text(t) => Value::String(t.clone()),
         }
     }
 
@@ -88,18 +91,19 @@ impl Reply {
 
 impl IntoResponse for Reply {
     fn into_response(self) -> Response {
-        let (bytes, is_json) = match self.body {
-            Body::Empty => (Vec::new(), false),
-            Body::Json(v) => (serde_json::to_vec(&v).unwrap_or_default(), true),
-            Body::Raw(b) => (b, true),
+        let (bytes, content_type) = match self.body {
+            Body::Empty => (Vec::new(), None),
+            Body::Json(v) => (
+                serde_json::to_vec(&v).unwrap_or_default(),
+                Some(JSON_CONTENT_TYPE),
+            ),
+            Body::Raw(b) => (b, Some(JSON_CONTENT_TYPE)),
+            Body::Text(t) => (t.into_bytes(), Some("text/plain;charset=UTF-8")),
         };
         let mut resp = (self.status, bytes).into_response();
         let headers = resp.headers_mut();
-        if is_json {
-            headers.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static(JSON_CONTENT_TYPE),
-            );
+        if let Some(ct) = content_type {
+            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
         } else {
             headers.remove(header::CONTENT_TYPE);
         }
