@@ -5,6 +5,7 @@
 //! outside by third-party clients (simple-salesforce, jsforce) and captured real responses.
 
 pub mod dml;
+pub mod fixture;
 pub mod model;
 pub mod soql;
 pub mod clock;

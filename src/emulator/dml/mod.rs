@@ -55,6 +55,7 @@ pub struct Tx<'a> {
     ctx: Ctx,
     undo: Vec<Undo>,
     committed: bool,
+    system: bool,
 }
 
 impl<'a> Tx<'a> {
@@ -65,6 +66,7 @@ impl<'a> Tx<'a> {
             ctx,
             undo: Vec::new(),
             committed: false,
+            system: false,
         }
     }
 
@@ -109,6 +111,22 @@ impl<'a> Tx<'a> {
         });
     }
 
+    /// System mode (fixture loading): audit fields are settable on insert.
+    pub(crate) fn set_system_mode(&mut self, on: bool) {
+        self.system = on;
+    }
+
+    /// Insert with a pre-minted ID (fixture loading).
+    pub(crate) fn insert_with_id(
+        &mut self,
+        object: &str,
+        id: &str,
+        values: Map<String, Value>,
+    ) -> Result<(), Vec<DmlError>> {
+        self.insert_inner(object, Some(id.to_owned()), values)
+            .map(|_| ())
+    }
+
     /// Insert a record of `object` with `values` (canonical or any-case field names).
     /// Returns the new 18-character ID.
     pub fn insert(
@@ -116,12 +134,21 @@ impl<'a> Tx<'a> {
         object: &str,
         values: Map<String, Value>,
     ) -> Result<String, Vec<DmlError>> {
+        self.insert_inner(object, None, values)
+    }
+
+    fn insert_inner(
+        &mut self,
+        object: &str,
+        fixed_id: Option<String>,
+        values: Map<String, Value>,
+    ) -> Result<String, Vec<DmlError>> {
         let def = self
             .org
             .object(object)
             .ok_or_else(|| vec![DmlError::invalid_type(object)])?
             .clone();
-        let id = self.org.ids.next_id(&def.key_prefix);
+        let id = fixed_id.unwrap_or_else(|| self.org.ids.next_id(&def.key_prefix));
         let mut fields = Map::new();
         fields.insert("Id".to_owned(), Value::String(id.clone()));
         for (k, v) in values {

@@ -169,6 +169,13 @@ pub struct FieldDef {
     /// for `Account.ParentId`); derived from the object name when `None`. Not a describe key
     /// of the field: it appears in the target's `childRelationships`.
     pub child_relationship_name: Option<String>,
+    /// The child relationship this lookup creates on its target has no name (`null` in the
+    /// target's `childRelationships`), as for `CreatedById`, `LastModifiedById` and `OwnerId`.
+    #[serde(default)]
+    pub child_relationship_unnamed: bool,
+    /// Display format of an auto-number field (`INV-{0000}`); `None` for other fields.
+    #[serde(default)]
+    pub auto_number_format: Option<String>,
     /// 0 or 1 for master-detail fields, `None` otherwise.
     pub relationship_order: Option<u8>,
     pub cascade_delete: bool,
@@ -213,6 +220,8 @@ impl FieldDef {
             reference_to: Vec::new(),
             relationship_name: None,
             child_relationship_name: None,
+            child_relationship_unnamed: false,
+            auto_number_format: None,
             relationship_order: None,
             cascade_delete: false,
             restricted_delete: false,
@@ -287,6 +296,41 @@ pub struct ObjectDef {
 }
 
 impl ObjectDef {
+    /// A queryable, writable object called `name` with key prefix `key_prefix` and no fields;
+    /// callers add fields and adjust the flags.
+    pub fn new(name: &str, key_prefix: &str) -> Self {
+        let label = name.trim_end_matches("__c").replace('_', " ");
+        Self {
+            name: name.to_owned(),
+            label_plural: super::org::plural(&label),
+            label,
+            key_prefix: key_prefix.to_owned(),
+            custom: name.ends_with("__c"),
+            createable: true,
+            updateable: true,
+            deletable: true,
+            undeletable: true,
+            queryable: true,
+            retrieveable: true,
+            replicateable: true,
+            searchable: true,
+            triggerable: true,
+            feed_enabled: false,
+            layoutable: true,
+            mergeable: false,
+            tooling: false,
+            fields: Vec::new(),
+            child_relationships: Vec::new(),
+        }
+    }
+
+    /// The position of the field called `name` in [`ObjectDef::fields`].
+    pub fn field_index(&self, name: &str) -> Option<usize> {
+        self.fields
+            .iter()
+            .position(|f| f.name.eq_ignore_ascii_case(name))
+    }
+
     /// The field called `name`, matched case-insensitively as Salesforce does.
     pub fn field(&self, name: &str) -> Option<&FieldDef> {
         self.fields
