@@ -78,7 +78,8 @@ pub struct TlsMaterial {
 /// Generate a CA and a server certificate for `localhost` and `127.0.0.1`.
 pub fn tls_material() -> Result<TlsMaterial, ServerError> {
     let ca_key = KeyPair::generate().map_err(ServerError::Certificate)?;
-    let mut ca_params = CertificateParams::new(Vec::<String>::new()).map_err(ServerError::Certificate)?;
+    let mut ca_params =
+        CertificateParams::new(Vec::<String>::new()).map_err(ServerError::Certificate)?;
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     ca_params
         .distinguished_name
@@ -88,7 +89,9 @@ pub fn tls_material() -> Result<TlsMaterial, ServerError> {
         KeyUsagePurpose::CrlSign,
         KeyUsagePurpose::DigitalSignature,
     ];
-    let ca_cert = ca_params.self_signed(&ca_key).map_err(ServerError::Certificate)?;
+    let ca_cert = ca_params
+        .self_signed(&ca_key)
+        .map_err(ServerError::Certificate)?;
     let issuer = Issuer::new(ca_params, ca_key);
 
     let leaf_key = KeyPair::generate().map_err(ServerError::Certificate)?;
@@ -146,10 +149,9 @@ pub fn bind(state: EmulatorState, opts: &ServeOptions) -> Result<Bound, ServerEr
     state.set_instance_url(&instance_url);
     let (tls, ca_cert_file, ca_pem) = if opts.tls {
         let material = tls_material()?;
-        let dir = opts
-            .ca_dir
-            .clone()
-            .unwrap_or_else(|| std::env::temp_dir().join(format!("orgsync-emulator-{}", std::process::id())));
+        let dir = opts.ca_dir.clone().unwrap_or_else(|| {
+            std::env::temp_dir().join(format!("orgsync-emulator-{}", std::process::id()))
+        });
         let path = dir.join(format!("emulator-ca-{}.pem", local.port()));
         write_ca(&path, &material.ca_pem)?;
         let pem = material.ca_pem.clone();
@@ -201,7 +203,10 @@ impl Bound {
     }
 
     /// Serve until `shutdown` completes, then finish in-flight requests.
-    pub async fn serve(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), ServerError> {
+    pub async fn serve(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), ServerError> {
         let router = app(self.state.clone());
         match self.tls {
             None => {
@@ -219,12 +224,15 @@ impl Bound {
                     shutdown.await;
                     h.graceful_shutdown(Some(std::time::Duration::from_secs(5)));
                 });
-                axum_server::from_tcp_rustls(self.listener, RustlsConfig::from_config(material.config))
-                    .map_err(ServerError::Serve)?
-                    .handle(handle)
-                    .serve(router.into_make_service())
-                    .await
-                    .map_err(ServerError::Serve)
+                axum_server::from_tcp_rustls(
+                    self.listener,
+                    RustlsConfig::from_config(material.config),
+                )
+                .map_err(ServerError::Serve)?
+                .handle(handle)
+                .serve(router.into_make_service())
+                .await
+                .map_err(ServerError::Serve)
             }
         }
     }
@@ -279,7 +287,10 @@ impl From<Org> for EmulatorOptions {
 }
 
 /// Start an emulator on its own thread (a small tokio runtime) and wait until it listens.
-pub fn spawn(options: EmulatorOptions, serve: ServeOptions) -> Result<RunningEmulator, ServerError> {
+pub fn spawn(
+    options: EmulatorOptions,
+    serve: ServeOptions,
+) -> Result<RunningEmulator, ServerError> {
     let state = EmulatorState::new(options);
     let bound = bind(state.clone(), &serve)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()

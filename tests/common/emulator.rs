@@ -189,9 +189,7 @@ pub async fn send_with(
     for (k, v) in headers {
         req = req.header(*k, *v);
     }
-    let req = req
-        .body(Body::from(body.unwrap_or("").to_owned()))
-        .unwrap();
+    let req = req.body(Body::from(body.unwrap_or("").to_owned())).unwrap();
     let resp = app.clone().oneshot(req).await.unwrap();
     let status = resp.status();
     let headers = resp.headers().clone();

@@ -136,8 +136,8 @@ fn token(state: &EmulatorState, headers: &HeaderMap, body: &Bytes) -> Result<Rep
             Ok(issue(state, &user, true, false))
         }
         Some(JWT_BEARER) => {
-            let assertion =
-                field(&f, "assertion").ok_or_else(|| oauth("invalid_grant", "invalid assertion"))?;
+            let assertion = field(&f, "assertion")
+                .ok_or_else(|| oauth("invalid_grant", "invalid assertion"))?;
             let user = verify_jwt(state, assertion)?;
             Ok(issue(state, &user, false, false))
         }
@@ -195,7 +195,10 @@ fn verify_jwt(state: &EmulatorState, assertion: &str) -> Result<UserInfo, ApiErr
     if !aud_valid {
         return Err(oauth("invalid_grant", "audience is invalid"));
     }
-    if claims.exp.is_none_or(|exp| exp <= state.clock.now().timestamp()) {
+    if claims
+        .exp
+        .is_none_or(|exp| exp <= state.clock.now().timestamp())
+    {
         return Err(oauth("invalid_grant", "expired authorization code"));
     }
     claims
@@ -260,7 +263,8 @@ fn revoke(state: &EmulatorState, uri: &Uri, body: &Bytes) -> Result<Reply, ApiEr
     if let Some(q) = uri.query() {
         f.extend(url::form_urlencoded::parse(q.as_bytes()).into_owned());
     }
-    let token = field(&f, "token").ok_or_else(|| oauth("unsupported_token_type", "this token type is not supported"))?;
+    let token = field(&f, "token")
+        .ok_or_else(|| oauth("unsupported_token_type", "this token type is not supported"))?;
     if state.credentials.revoke(token) {
         Ok(Reply::empty(StatusCode::OK))
     } else {

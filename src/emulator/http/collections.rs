@@ -162,12 +162,19 @@ pub fn create(exec: &mut Exec<'_, '_>, call: &Call) -> Result<Reply, ApiError> {
 }
 
 fn record_id(values: &mut Map<String, Value>) -> Result<String, DmlError> {
-    let key = values.keys().find(|k| k.eq_ignore_ascii_case("Id")).cloned();
+    let key = values
+        .keys()
+        .find(|k| k.eq_ignore_ascii_case("Id"))
+        .cloned();
     let raw = key
         .and_then(|k| values.remove(&k))
         .and_then(|v| v.as_str().map(str::to_owned))
         .ok_or_else(|| {
-            DmlError::new("MISSING_ARGUMENT", "Id not specified in an update call", vec![])
+            DmlError::new(
+                "MISSING_ARGUMENT",
+                "Id not specified in an update call",
+                vec![],
+            )
         })?;
     ids::to18(&raw)
         .ok_or_else(|| DmlError::new("MALFORMED_ID", format!("malformed id {raw}"), vec![]))
@@ -222,7 +229,11 @@ pub fn delete(exec: &mut Exec<'_, '_>, call: &Call) -> Result<Reply, ApiError> {
     let (rows, rolled) = run_rows(exec, &call.user_id, all_or_none, list.len(), |tx, i| {
         let raw = &list[i];
         let id = ids::to18(raw).ok_or_else(|| {
-            vec![DmlError::new("MALFORMED_ID", format!("malformed id {raw}"), vec![])]
+            vec![DmlError::new(
+                "MALFORMED_ID",
+                format!("malformed id {raw}"),
+                vec![],
+            )]
         })?;
         tx.delete(&id).map(|()| RowOk { id, created: None })
     })?;
@@ -245,23 +256,34 @@ pub fn upsert(
         if !ty.eq_ignore_ascii_case(&def.name) {
             return Err(vec![DmlError::new(
                 "INVALID_TYPE",
-                format!("Record type {ty} does not match the upsert object {}", def.name),
+                format!(
+                    "Record type {ty} does not match the upsert object {}",
+                    def.name
+                ),
                 vec![],
             )]);
         }
-        let key = values.keys().find(|k| k.eq_ignore_ascii_case(&field)).cloned();
+        let key = values
+            .keys()
+            .find(|k| k.eq_ignore_ascii_case(&field))
+            .cloned();
         let value = key
             .and_then(|k| values.remove(&k))
             .map(|v| value_text(&v))
             .unwrap_or_default();
         if field == "Id" {
             if value.is_empty() {
-                return tx
-                    .insert(&def.name, values)
-                    .map(|id| RowOk { id, created: Some(true) });
+                return tx.insert(&def.name, values).map(|id| RowOk {
+                    id,
+                    created: Some(true),
+                });
             }
             let id = ids::to18(&value).ok_or_else(|| {
-                vec![DmlError::new("MALFORMED_ID", format!("malformed id {value}"), vec![])]
+                vec![DmlError::new(
+                    "MALFORMED_ID",
+                    format!("malformed id {value}"),
+                    vec![],
+                )]
             })?;
             return tx.update(&id, values).map(|()| RowOk {
                 id,
@@ -312,7 +334,12 @@ pub fn retrieve(exec: &mut Exec<'_, '_>, call: &Call, obj: &str) -> Result<Reply
         let strings = |k: &str| -> Vec<String> {
             body.get(k)
                 .and_then(Value::as_array)
-                .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_owned)
+                        .collect()
+                })
                 .unwrap_or_default()
         };
         (strings("ids"), strings("fields"))

@@ -47,7 +47,8 @@ fn parse_subs(list: &[Value], body_key: &str, need_ref: bool) -> Result<Vec<Sub>
             let method = text("method")
                 .and_then(|m| Method::from_bytes(m.to_ascii_uppercase().as_bytes()).ok())
                 .ok_or_else(|| ApiError::json_parser("Each subrequest needs a method"))?;
-            let url = text("url").ok_or_else(|| ApiError::json_parser("Each subrequest needs a url"))?;
+            let url =
+                text("url").ok_or_else(|| ApiError::json_parser("Each subrequest needs a url"))?;
             let reference_id = text("referenceId").unwrap_or_default();
             if need_ref && reference_id.is_empty() {
                 return Err(ApiError::json_parser("Each subrequest needs a referenceId"));
@@ -63,7 +64,12 @@ fn parse_subs(list: &[Value], body_key: &str, need_ref: bool) -> Result<Vec<Sub>
 }
 
 /// Decode a sub-request URL (`/services/data/v59.0/…` or, in batches, `v59.0/…`).
-fn sub_call(parent: &Call, method: Method, url: &str, body: Option<&Value>) -> Result<Call, ApiError> {
+fn sub_call(
+    parent: &Call,
+    method: Method,
+    url: &str,
+    body: Option<&Value>,
+) -> Result<Call, ApiError> {
     let (path, query) = url.split_once('?').unwrap_or((url, ""));
     let path = path
         .strip_prefix("/services/data/")
@@ -192,7 +198,12 @@ fn run_sub(
         Ok(u) => u,
         Err(expr) => return bad_reference(&expr),
     };
-    let body = match sub.body.as_ref().map(|b| resolve_value(b, results)).transpose() {
+    let body = match sub
+        .body
+        .as_ref()
+        .map(|b| resolve_value(b, results))
+        .transpose()
+    {
         Ok(b) => b,
         Err(expr) => return bad_reference(&expr),
     };
@@ -203,7 +214,11 @@ fn run_sub(
     if matches!(call.segments.first().map(String::as_str), Some("composite"))
         && call.segments.get(1).map(String::as_str) != Some("sobjects")
     {
-        return bad_request("INVALID_BATCH_REQUEST", "A composite request cannot contain another composite request").into_reply();
+        return bad_request(
+            "INVALID_BATCH_REQUEST",
+            "A composite request cannot contain another composite request",
+        )
+        .into_reply();
     }
     dispatch(exec, &call).unwrap_or_else(ApiError::into_reply)
 }
@@ -227,7 +242,10 @@ fn headers_json(reply: &Reply) -> Value {
 /// `POST composite`.
 pub fn composite(exec: &mut Exec<'_, '_>, call: &Call) -> Result<Reply, ApiError> {
     let body = call.json_object()?;
-    let all_or_none = body.get("allOrNone").and_then(Value::as_bool).unwrap_or(false);
+    let all_or_none = body
+        .get("allOrNone")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
     let list = body
         .get("compositeRequest")
         .and_then(Value::as_array)
@@ -298,7 +316,10 @@ pub fn composite(exec: &mut Exec<'_, '_>, call: &Call) -> Result<Reply, ApiError
 /// `POST composite/batch`.
 pub fn batch(exec: &mut Exec<'_, '_>, call: &Call) -> Result<Reply, ApiError> {
     let body = call.json_object()?;
-    let halt = body.get("haltOnError").and_then(Value::as_bool).unwrap_or(false);
+    let halt = body
+        .get("haltOnError")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
     let list = body
         .get("batchRequests")
         .and_then(Value::as_array)
@@ -324,7 +345,9 @@ pub fn batch(exec: &mut Exec<'_, '_>, call: &Call) -> Result<Reply, ApiError> {
         }
         results.push(json!({"statusCode": reply.status.as_u16(), "result": reply.body_value()}));
     }
-    Ok(Reply::ok(json!({"hasErrors": has_errors, "results": results})))
+    Ok(Reply::ok(
+        json!({"hasErrors": has_errors, "results": results}),
+    ))
 }
 
 #[cfg(test)]

@@ -57,7 +57,12 @@ pub fn describe(exec: &mut Exec<'_, '_>, call: &Call, obj: &str) -> Result<Reply
         return Ok(Reply::empty(StatusCode::NOT_MODIFIED));
     }
     let record_types = exec.read(|org| record_types(org, &def.name));
-    let body = describe_json(&def, &call.base(), &exec.state.instance_url(), &record_types);
+    let body = describe_json(
+        &def,
+        &call.base(),
+        &exec.state.instance_url(),
+        &record_types,
+    );
     Ok(Reply::ok(Value::Object(body)).with_header(
         header::LAST_MODIFIED,
         modified.format("%a, %d %b %Y %H:%M:%S GMT").to_string(),
@@ -187,17 +192,13 @@ pub fn describe_json(
     for (k, v) in [
         ("uiDetailTemplate", format!("{instance_url}/{{ID}}")),
         ("uiEditTemplate", format!("{instance_url}/{{ID}}/e")),
-        (
-            "uiNewRecord",
-            format!("{instance_url}/{}/e", o.key_prefix),
-        ),
+        ("uiNewRecord", format!("{instance_url}/{}/e", o.key_prefix)),
     ] {
         urls.insert(k.to_owned(), Value::String(v));
     }
     m.insert("urls".into(), Value::Object(urls));
-    let layout = |id: &str| {
-        json!({"layout": format!("{base}/sobjects/{}/describe/layouts/{id}", o.name)})
-    };
+    let layout =
+        |id: &str| json!({"layout": format!("{base}/sobjects/{}/describe/layouts/{id}", o.name)});
     let mut rts = vec![json!({
         "active": true, "available": true, "defaultRecordTypeMapping": record_types.is_empty(),
         "developerName": "Master", "master": true, "name": "Master",
@@ -229,7 +230,10 @@ pub fn describe_json(
         ("defaultImplementation", Value::Null),
         ("extendedBy", Value::Null),
         ("extendsInterfaces", Value::Null),
-        ("fields", Value::Array(o.fields.iter().map(field_json).collect())),
+        (
+            "fields",
+            Value::Array(o.fields.iter().map(field_json).collect()),
+        ),
         ("implementedBy", Value::Null),
         ("implementsInterfaces", Value::Null),
         ("listviewable", Value::Null),
@@ -304,7 +308,10 @@ pub fn field_json(f: &FieldDef) -> Value {
         ("controllerName", json!(Value::Null)),
         ("createable", json!(f.createable)),
         ("custom", json!(f.custom)),
-        ("defaultValue", json!(f.default_value.clone().unwrap_or(Value::Null))),
+        (
+            "defaultValue",
+            json!(f.default_value.clone().unwrap_or(Value::Null)),
+        ),
         ("defaultValueFormula", json!(Value::Null)),
         ("defaultedOnCreate", json!(f.defaulted_on_create)),
         ("dependentPicklist", json!(false)),

@@ -207,14 +207,22 @@ mod tests {
             body,
             json!([{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}])
         );
-        let dml = ApiError::dml(&[DmlError::new("REQUIRED_FIELD_MISSING", "x", vec!["Name".into()])]);
+        let dml = ApiError::dml(&[DmlError::new(
+            "REQUIRED_FIELD_MISSING",
+            "x",
+            vec!["Name".into()],
+        )]);
         assert_eq!(dml.status(), StatusCode::BAD_REQUEST);
         assert_eq!(dml.body()[0]["fields"], json!(["Name"]));
     }
 
     #[test]
     fn oauth_errors_are_objects() {
-        let e = ApiError::oauth(StatusCode::BAD_REQUEST, "invalid_grant", "authentication failure");
+        let e = ApiError::oauth(
+            StatusCode::BAD_REQUEST,
+            "invalid_grant",
+            "authentication failure",
+        );
         assert_eq!(
             e.body(),
             json!({"error":"invalid_grant","error_description":"authentication failure"})

@@ -50,7 +50,13 @@ pub fn document(state: &EmulatorState) -> Value {
     let mut daily = Map::new();
     daily.insert("Max".into(), json!(max));
     daily.insert("Remaining".into(), json!(max.saturating_sub(used)));
-    for app in ["Ant Migration Tool", "Dataloader Bulk", "Dataloader Partner", "Workbench", "orgsync"] {
+    for app in [
+        "Ant Migration Tool",
+        "Dataloader Bulk",
+        "Dataloader Partner",
+        "Workbench",
+        "orgsync",
+    ] {
         daily.insert(app.to_owned(), pair(0, 0));
     }
     m.insert("DailyApiRequests".into(), Value::Object(daily));

@@ -100,7 +100,10 @@ mod tests {
     #[test]
     fn tokens_come_from_bearer_oauth_or_bulk_header() {
         let mut h = HeaderMap::new();
-        h.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer abc"));
+        h.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("Bearer abc"),
+        );
         assert_eq!(session_token(&h), Some("abc"));
         let mut h = HeaderMap::new();
         h.insert("x-sfdc-session", HeaderValue::from_static("xyz"));
@@ -114,7 +117,10 @@ mod tests {
         assert_eq!(classify(&s(&["query"])), CallClass::Query);
         assert_eq!(classify(&s(&["composite"])), CallClass::Composite);
         assert_eq!(classify(&s(&["composite", "batch"])), CallClass::Composite);
-        assert_eq!(classify(&s(&["composite", "sobjects"])), CallClass::Collections);
+        assert_eq!(
+            classify(&s(&["composite", "sobjects"])),
+            CallClass::Collections
+        );
         assert_eq!(classify(&s(&["sobjects", "Account"])), CallClass::Rest);
     }
 }

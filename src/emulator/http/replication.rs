@@ -24,7 +24,10 @@ fn minute(t: DateTime<Utc>) -> DateTime<Utc> {
 fn window(call: &Call) -> Result<(DateTime<Utc>, DateTime<Utc>), ApiError> {
     let get = |k: &str| {
         let text = call.param(k).ok_or_else(|| {
-            bad_request("MISSING_ARGUMENT", format!("Missing required parameter: {k}"))
+            bad_request(
+                "MISSING_ARGUMENT",
+                format!("Missing required parameter: {k}"),
+            )
         })?;
         parse_instant(text).ok_or_else(|| {
             bad_request(
@@ -73,8 +76,11 @@ pub fn updated(exec: &mut Exec<'_, '_>, call: &Call, obj: &str) -> Result<Reply,
         org.records(&def.name)
             .filter(|r| !r.is_deleted())
             .filter(|r| {
-                stamp(r.get("SystemModstamp").or_else(|| r.get("LastModifiedDate")))
-                    .is_some_and(|t| t >= start && t < end)
+                stamp(
+                    r.get("SystemModstamp")
+                        .or_else(|| r.get("LastModifiedDate")),
+                )
+                .is_some_and(|t| t >= start && t < end)
             })
             .map(|r| r.id().to_owned())
             .collect()
@@ -105,13 +111,14 @@ pub fn deleted(exec: &mut Exec<'_, '_>, call: &Call, obj: &str) -> Result<Reply,
         ));
     }
     let rows: Vec<(String, DateTime<Utc>)> = exec.read(|org| {
-        org.records(&def.name)
-            .filter(|r| r.is_deleted())
-            .filter_map(|r| {
-                let at = stamp(r.get("DeletedDate").or_else(|| r.get("SystemModstamp")))?;
-                (at >= start && at < end).then(|| (r.id().to_owned(), at))
-            })
-            .collect()
+        let mut rows: Vec<(String, DateTime<Utc>)> = org
+            .deletions()
+            .filter(|(_, d)| d.object.eq_ignore_ascii_case(&def.name))
+            .filter(|(_, d)| d.deleted_at >= start && d.deleted_at < end)
+            .map(|(id, d)| (id.clone(), d.deleted_at))
+            .collect();
+        rows.sort();
+        rows
     });
     if rows.len() > MAX_IDS {
         return Err(bad_request(

@@ -50,7 +50,11 @@ fn decode(
     middleware::account(state, middleware::classify(&segments))?;
     let query = uri
         .query()
-        .map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+        .map(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .into_owned()
+                .collect()
+        })
         .unwrap_or_default();
     Ok(Call {
         method,
@@ -68,7 +72,9 @@ pub fn dispatch(exec: &mut Exec<'_, '_>, call: &Call) -> Result<Reply, ApiError>
     let segs: Vec<&str> = call.segments.iter().map(String::as_str).collect();
     let m = &call.method;
     match segs.as_slice() {
-        [] => only(call, &[Method::GET], || versions::resources(exec.state, call)),
+        [] => only(call, &[Method::GET], || {
+            versions::resources(exec.state, call)
+        }),
         ["limits"] => only(call, &[Method::GET], || limits::get(exec.state)),
         ["sobjects"] => only(call, &[Method::GET], || describe::global(exec, call)),
         ["sobjects", obj] => match *m {
@@ -79,12 +85,12 @@ pub fn dispatch(exec: &mut Exec<'_, '_>, call: &Call) -> Result<Reply, ApiError>
         ["sobjects", obj, "describe"] => {
             only(call, &[Method::GET], || describe::describe(exec, call, obj))
         }
-        ["sobjects", obj, "updated"] => {
-            only(call, &[Method::GET], || replication::updated(exec, call, obj))
-        }
-        ["sobjects", obj, "deleted"] => {
-            only(call, &[Method::GET], || replication::deleted(exec, call, obj))
-        }
+        ["sobjects", obj, "updated"] => only(call, &[Method::GET], || {
+            replication::updated(exec, call, obj)
+        }),
+        ["sobjects", obj, "deleted"] => only(call, &[Method::GET], || {
+            replication::deleted(exec, call, obj)
+        }),
         ["sobjects", obj, id] => match *m {
             Method::GET => sobjects::get(exec, call, obj, id),
             Method::PATCH => sobjects::update(exec, call, obj, id),
@@ -99,12 +105,12 @@ pub fn dispatch(exec: &mut Exec<'_, '_>, call: &Call) -> Result<Reply, ApiError>
             Method::DELETE => sobjects::delete_by_external_id(exec, call, obj, field, value),
             _ => Err(call.method_not_allowed(&["HEAD", "GET", "PATCH", "DELETE"])),
         },
-        [kind @ ("query" | "queryAll")] => {
-            only(call, &[Method::GET], || query::first_page(exec, call, *kind == "queryAll"))
-        }
-        ["query" | "queryAll", locator] => {
-            only(call, &[Method::GET], || query::next_page(exec, call, locator))
-        }
+        [kind @ ("query" | "queryAll")] => only(call, &[Method::GET], || {
+            query::first_page(exec, call, *kind == "queryAll")
+        }),
+        ["query" | "queryAll", locator] => only(call, &[Method::GET], || {
+            query::next_page(exec, call, locator)
+        }),
         ["composite"] => only(call, &[Method::POST], || composite::composite(exec, call)),
         ["composite", "batch"] => only(call, &[Method::POST], || composite::batch(exec, call)),
         ["composite", "sobjects"] => match *m {
@@ -117,9 +123,9 @@ pub fn dispatch(exec: &mut Exec<'_, '_>, call: &Call) -> Result<Reply, ApiError>
             Method::GET | Method::POST => collections::retrieve(exec, call, obj),
             _ => Err(call.method_not_allowed(&["GET", "POST"])),
         },
-        ["composite", "sobjects", obj, field] => {
-            only(call, &[Method::PATCH], || collections::upsert(exec, call, obj, field))
-        }
+        ["composite", "sobjects", obj, field] => only(call, &[Method::PATCH], || {
+            collections::upsert(exec, call, obj, field)
+        }),
         _ => Err(ApiError::not_found()),
     }
 }

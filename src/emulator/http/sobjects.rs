@@ -137,7 +137,11 @@ pub fn delete_by_external_id(
             })?;
             Ok(Reply::no_content())
         }
-        many => Ok(multiple_choices(call, &def, many.iter().map(String::as_str))),
+        many => Ok(multiple_choices(
+            call,
+            &def,
+            many.iter().map(String::as_str),
+        )),
     }
 }
 
@@ -161,7 +165,11 @@ pub fn upsert(
         return Ok(upsert_updated(call, &id));
     }
     take_id(&mut values, None)?;
-    if let Some(key) = values.keys().find(|k| k.eq_ignore_ascii_case(&field)).cloned() {
+    if let Some(key) = values
+        .keys()
+        .find(|k| k.eq_ignore_ascii_case(&field))
+        .cloned()
+    {
         let same = values
             .get(&key)
             .map(value_text)
@@ -169,14 +177,15 @@ pub fn upsert(
         if !same {
             return Err(bad_request(
                 "INVALID_FIELD",
-                format!("The value of the external ID field {field} in the request body does not match the value in the URL"),
+                format!(
+                    "The value of the external ID field {field} in the request body does not match the value in the URL"
+                ),
             ));
         }
         values.remove(&key);
     }
     let update_only = call.param("updateOnly") == Some("true");
-    let exists = !exec
-        .read(|org| find_by_value(org, &def, &field, value).is_empty());
+    let exists = !exec.read(|org| find_by_value(org, &def, &field, value).is_empty());
     if update_only && !exists {
         return Err(ApiError::not_found());
     }
@@ -208,11 +217,7 @@ fn upsert_updated(call: &Call, id: &str) -> Reply {
 }
 
 /// 300 with the URLs of every matching record.
-fn multiple_choices<'i>(
-    call: &Call,
-    def: &ObjectDef,
-    ids: impl Iterator<Item = &'i str>,
-) -> Reply {
+fn multiple_choices<'i>(call: &Call, def: &ObjectDef, ids: impl Iterator<Item = &'i str>) -> Reply {
     let urls: Vec<Value> = ids
         .map(|id| json!(format!("{}/sobjects/{}/{id}", call.base(), def.name)))
         .collect();
@@ -228,7 +233,11 @@ pub fn record_body(call: &Call) -> Result<Map<String, Value>, ApiError> {
 
 /// Remove an `Id` key from a body: allowed only when null or equal to `expected`.
 pub fn take_id(values: &mut Map<String, Value>, expected: Option<&str>) -> Result<(), ApiError> {
-    let Some(key) = values.keys().find(|k| k.eq_ignore_ascii_case("Id")).cloned() else {
+    let Some(key) = values
+        .keys()
+        .find(|k| k.eq_ignore_ascii_case("Id"))
+        .cloned()
+    else {
         return Ok(());
     };
     let v = values.remove(&key).unwrap_or(Value::Null);

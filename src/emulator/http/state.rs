@@ -114,7 +114,11 @@ impl Credentials {
 
     /// Issue a new access token for `user_id`, like `00D…!AQ…`.
     pub fn issue(&self, org_id: &str, user_id: &str, now: DateTime<Utc>) -> String {
-        let token = format!("{}!AQ{}", org_id.get(..15).unwrap_or(org_id), random_token(96));
+        let token = format!(
+            "{}!AQ{}",
+            org_id.get(..15).unwrap_or(org_id),
+            random_token(96)
+        );
         self.sessions.lock().insert(
             token.clone(),
             Session {
@@ -327,7 +331,8 @@ fn user_info(r: &crate::emulator::model::Record) -> Option<UserInfo> {
     })
 }
 
-/// The running user: the named user, else the first active user of the org, else a synthetic
+/// The running user: the named user, else the org's integration user, else its first active
+/// user, else a synthetic
 /// admin user whose username carries the org ID so several emulators never share one.
 fn default_user(org: &Org, username: Option<&str>, seed: u64) -> UserInfo {
     let users: Vec<UserInfo> = org
@@ -336,11 +341,15 @@ fn default_user(org: &Org, username: Option<&str>, seed: u64) -> UserInfo {
         .filter(|r| r.get("IsActive").and_then(Value::as_bool).unwrap_or(true))
         .filter_map(user_info)
         .collect();
-    if let Some(name) = username {
-        if let Some(u) = users.iter().find(|u| u.username.eq_ignore_ascii_case(name)) {
-            return u.clone();
-        }
-    } else if let Some(u) = users.first() {
+    let preferred = match username {
+        Some(name) => users.iter().find(|u| u.username.eq_ignore_ascii_case(name)),
+        None => org
+            .integration_user_id
+            .as_deref()
+            .and_then(|id| users.iter().find(|u| u.id == id))
+            .or_else(|| users.first()),
+    };
+    if let Some(u) = preferred {
         return u.clone();
     }
     let mut ids = IdGenerator::new(seed);
@@ -348,7 +357,11 @@ fn default_user(org: &Org, username: Option<&str>, seed: u64) -> UserInfo {
     let username = username.map(str::to_owned).unwrap_or_else(|| {
         format!(
             "admin@{}.emulator",
-            org.identity.id.get(..15).unwrap_or("org").to_ascii_lowercase()
+            org.identity
+                .id
+                .get(..15)
+                .unwrap_or("org")
+                .to_ascii_lowercase()
         )
     });
     UserInfo {
