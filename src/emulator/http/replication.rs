@@ -117,6 +117,13 @@ pub fn deleted(exec: &mut Exec<'_, '_>, call: &Call, obj: &str) -> Result<Reply,
             .filter(|(_, d)| d.deleted_at >= start && d.deleted_at < end)
             .map(|(id, d)| (id.clone(), d.deleted_at))
             .collect();
+        // Records in the recycle bin without a tombstone: their SystemModstamp is the delete.
+        rows.extend(
+            org.records(&def.name)
+                .filter(|r| r.is_deleted() && org.deletion(r.id()).is_none())
+                .filter_map(|r| Some((r.id().to_owned(), stamp(r.get("SystemModstamp"))?)))
+                .filter(|(_, at)| *at >= start && *at < end),
+        );
         rows.sort();
         rows
     });
