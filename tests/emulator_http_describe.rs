@@ -14,7 +14,10 @@ use serde_json::Value;
 const V: &str = "/services/data/v59.0";
 
 fn captured(name: &str) -> Value {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/salesforce/camel/");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/fixtures/salesforce/camel/"
+    );
     let text = std::fs::read_to_string(format!("{path}{name}")).unwrap();
     serde_json::from_str(&text).unwrap()
 }
@@ -24,7 +27,7 @@ fn keys(v: &Value) -> BTreeSet<String> {
 }
 
 fn union_keys<'a>(items: impl Iterator<Item = &'a Value>) -> BTreeSet<String> {
-    items.flat_map(|v| keys(v)).collect()
+    items.flat_map(keys).collect()
 }
 
 /// `updatable` appears only in two hand-trimmed Camel files (Case, calculated formula); real
@@ -55,19 +58,36 @@ async fn describe_has_every_key_of_captured_real_describes() {
             .filter(|k| *k != TRIMMED_TYPO)
             .cloned()
             .collect();
-        assert!(missing.is_empty(), "{file}: object keys missing {missing:?}");
+        assert!(
+            missing.is_empty(),
+            "{file}: object keys missing {missing:?}"
+        );
         let real_fields = union_keys(real["fields"].as_array().unwrap().iter());
         let missing: Vec<_> = real_fields.difference(&our_fields).collect();
         assert!(missing.is_empty(), "{file}: field keys missing {missing:?}");
         if let Some(children) = real["childRelationships"].as_array() {
-            let missing: Vec<_> = union_keys(children.iter()).difference(&our_children).cloned().collect();
+            let missing: Vec<_> = union_keys(children.iter())
+                .difference(&our_children)
+                .cloned()
+                .collect();
             assert!(missing.is_empty(), "{file}: child keys missing {missing:?}");
         }
         if let Some(rts) = real["recordTypeInfos"].as_array() {
-            let missing: Vec<_> = union_keys(rts.iter()).difference(&our_rt).cloned().collect();
-            assert!(missing.is_empty(), "{file}: record type keys missing {missing:?}");
+            let missing: Vec<_> = union_keys(rts.iter())
+                .difference(&our_rt)
+                .cloned()
+                .collect();
+            assert!(
+                missing.is_empty(),
+                "{file}: record type keys missing {missing:?}"
+            );
         }
-        let allowed_extra_urls = ["caseArticleSuggestions", "caseRowArticleSuggestions", "namedLayouts", "passwordUtilities"];
+        let allowed_extra_urls = [
+            "caseArticleSuggestions",
+            "caseRowArticleSuggestions",
+            "namedLayouts",
+            "passwordUtilities",
+        ];
         let missing: Vec<_> = keys(&real["urls"])
             .difference(&our_urls)
             .filter(|k| !allowed_extra_urls.contains(&k.as_str()))
@@ -114,24 +134,61 @@ async fn describe_reports_model_values_and_honours_if_modified_since() {
     let v = d.json();
     assert_eq!(v["name"], "Account");
     assert_eq!(v["keyPrefix"], "001");
-    let ext = v["fields"].as_array().unwrap().iter().find(|f| f["name"] == "Ext_Id__c").unwrap();
+    let ext = v["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "Ext_Id__c")
+        .unwrap();
     assert_eq!(ext["externalId"], true);
     assert_eq!(ext["byteLength"], 240);
     assert_eq!(ext["soapType"], "xsd:string");
     let children = v["childRelationships"].as_array().unwrap();
-    assert!(children.iter().any(|c| c["relationshipName"] == "ChildAccounts"));
-    assert!(children.iter().any(|c| c["childSObject"] == "Contact" && c["field"] == "AccountId"));
+    assert!(
+        children
+            .iter()
+            .any(|c| c["relationshipName"] == "ChildAccounts")
+    );
+    assert!(
+        children
+            .iter()
+            .any(|c| c["childSObject"] == "Contact" && c["field"] == "AccountId")
+    );
 
     let future = "Wed, 01 Jan 2098 00:00:00 GMT";
-    let nm = send_with(&app, Method::GET, &format!("{V}/sobjects/Account/describe"), Some(common::TOKEN), &[("if-modified-since", future)], None).await;
+    let nm = send_with(
+        &app,
+        Method::GET,
+        &format!("{V}/sobjects/Account/describe"),
+        Some(common::TOKEN),
+        &[("if-modified-since", future)],
+        None,
+    )
+    .await;
     assert_eq!(nm.status, StatusCode::NOT_MODIFIED);
     assert!(nm.text.is_empty());
     let past = "Mon, 01 Jan 2001 00:00:00 GMT";
-    let m = send_with(&app, Method::GET, &format!("{V}/sobjects/Account/describe"), Some(common::TOKEN), &[("if-modified-since", past)], None).await;
+    let m = send_with(
+        &app,
+        Method::GET,
+        &format!("{V}/sobjects/Account/describe"),
+        Some(common::TOKEN),
+        &[("if-modified-since", past)],
+        None,
+    )
+    .await;
     assert_eq!(m.status, StatusCode::OK);
     // a schema change makes the describe modified again
     s.clock.advance_seconds(3600 * 24 * 365 * 80);
     s.touch_schema("Account");
-    let again = send_with(&app, Method::GET, &format!("{V}/sobjects/Account/describe"), Some(common::TOKEN), &[("if-modified-since", future)], None).await;
+    let again = send_with(
+        &app,
+        Method::GET,
+        &format!("{V}/sobjects/Account/describe"),
+        Some(common::TOKEN),
+        &[("if-modified-since", future)],
+        None,
+    )
+    .await;
     assert_eq!(again.status, StatusCode::OK);
 }

@@ -18,6 +18,7 @@ pub enum DefaultChoice {
     Secondary,
 }
 
+/// Arguments of `orgsync emulator`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Port to listen on (127.0.0.1); 0 picks a free port, reported in the ready line.
@@ -43,6 +44,7 @@ pub struct Args {
     pub default_org: DefaultChoice,
 }
 
+/// Serve until SIGINT/SIGTERM; exit 1 when the org cannot be loaded or the port bound.
 pub fn run(args: Args, printer: &Printer) -> Exit {
     let org = match &args.fixture {
         Some(path) => fixture::load_file(path),
