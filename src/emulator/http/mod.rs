@@ -41,7 +41,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{any, get};
+use axum::routing::any;
 
 pub use call::{Call, Exec, MAX_VERSION, MIN_VERSION};
 pub use errors::{ApiError, RestError};
@@ -52,8 +52,8 @@ pub use state::{EmulatorOptions, EmulatorState, UserInfo};
 /// The emulator's router over `state`.
 pub fn app(state: EmulatorState) -> Router {
     Router::new()
-        .route("/services/data", get(versions::list))
-        .route("/services/data/", get(versions::list))
+        .route("/services/data", any(versions::list))
+        .route("/services/data/", any(versions::list))
         .route("/services/data/{*rest}", any(data_entry))
         .route("/services/oauth2/{*rest}", any(auth::entry))
         .route("/id/{*rest}", any(auth::identity_entry))

@@ -1,6 +1,7 @@
 //! `GET /services/data` (no session needed, no `Sforce-Limit-Info`) and the resource list of
 //! one version `GET /services/data/vXX.X` (salesforce-api.md §3).
 
+use axum::http::Method;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
@@ -27,9 +28,13 @@ pub fn versions_json() -> Value {
     )
 }
 
-/// `GET /services/data`.
-pub async fn list() -> Response {
-    Reply::ok(versions_json()).into_response()
+/// `GET /services/data` (other methods: 405 array).
+pub async fn list(method: Method) -> Response {
+    if method == Method::GET || method == Method::HEAD {
+        Reply::ok(versions_json()).into_response()
+    } else {
+        ApiError::method_not_allowed(method.as_str(), &["GET", "HEAD"]).into_response()
+    }
 }
 
 /// `GET /services/data/vXX.X`: resource name → path; `identity` is absolute.
