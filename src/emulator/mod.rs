@@ -9,6 +9,7 @@ pub mod dml;
 pub mod fixture;
 pub mod http;
 pub mod model;
+pub mod persist;
 pub mod server;
 pub mod soql;
 

@@ -3,17 +3,24 @@
 //! commit-then-fail faults).
 //!
 //! Every REST, collection, composite, bulk and SOAP route writes through [`Tx`]; none touches
-//! [`Org`]'s raw storage directly.
+//! [`Org`]'s raw storage directly. [`Tx::commit`] returns the IDs the transaction touched so the
+//! caller can persist them (`persist::Store::save_changes`).
 
+mod automation;
+mod delete;
 mod error;
-mod system_fields;
+mod replication;
+pub(crate) mod system_fields;
+mod values;
+mod write;
 
 use chrono::{DateTime, Utc};
-use serde_json::{Map, Value};
 
 pub use error::DmlError;
+pub use replication::{DeletedRecord, DeletedRecords, UpdatedIds};
+pub use values::{parse_date, parse_datetime};
 
-use super::model::{Org, Record};
+use super::model::{Deletion, Org, Record, ids};
 
 /// Who writes, and when: the server's view of the running user and the clock.
 #[derive(Debug, Clone)]
@@ -27,7 +34,9 @@ pub struct Ctx {
 /// The outcome of a successful upsert.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Upserted {
+    /// The 18-character ID of the created or updated record.
     pub id: String,
+    /// The upsert created the record.
     pub created: bool,
 }
 
@@ -40,15 +49,17 @@ pub enum UpsertError {
     Dml(Vec<DmlError>),
 }
 
-/// One undo step: the record as it was before a write (`None` when the write created it).
+/// One undo step: the record and its recycle-bin entry as they were before a write (`None`
+/// when absent).
 #[derive(Debug)]
 struct Undo {
     id: String,
     before: Option<Record>,
+    deletion: Option<Deletion>,
 }
 
 /// A transaction over one org. Writes apply at once; [`Tx::rollback`] (or dropping the
-/// transaction without [`Tx::commit`]) restores every touched record.
+/// transaction without [`Tx::commit`]) restores every touched record exactly.
 #[derive(Debug)]
 pub struct Tx<'a> {
     org: &'a mut Org,
@@ -80,9 +91,16 @@ impl<'a> Tx<'a> {
         &self.ctx
     }
 
-    /// Keep every write.
-    pub fn commit(mut self) {
+    /// Keep every write; returns the IDs of the records this transaction touched (created,
+    /// changed, deleted, restored or purged), each once, in first-touch order.
+    pub fn commit(mut self) -> Vec<String> {
         self.committed = true;
+        let mut seen = std::collections::HashSet::new();
+        self.undo
+            .iter()
+            .filter(|u| seen.insert(u.id.as_str()))
+            .map(|u| u.id.clone())
+            .collect()
     }
 
     /// Undo every write made in this transaction.
@@ -99,187 +117,39 @@ impl<'a> Tx<'a> {
                     self.org.remove_record(&step.id);
                 }
             }
+            self.org.set_deletion(&step.id, step.deletion);
         }
+    }
+
+    /// System mode (fixture loading): read-only fields, audit fields and non-createable
+    /// objects may be written.
+    pub(crate) fn set_system_mode(&mut self, on: bool) {
+        self.system = on;
     }
 
     /// Remember a record's state before changing it.
     fn save(&mut self, id: &str) {
         let before = self.org.record(id).cloned();
+        let deletion = self.org.deletion(id).cloned();
         self.undo.push(Undo {
             id: id.to_owned(),
             before,
+            deletion,
         });
     }
 
-    /// System mode (fixture loading): audit fields are settable on insert.
-    pub(crate) fn set_system_mode(&mut self, on: bool) {
-        self.system = on;
-    }
-
-    /// Insert with a pre-minted ID (fixture loading).
-    pub(crate) fn insert_with_id(
-        &mut self,
-        object: &str,
-        id: &str,
-        values: Map<String, Value>,
-    ) -> Result<(), Vec<DmlError>> {
-        self.insert_inner(object, Some(id.to_owned()), values)
-            .map(|_| ())
-    }
-
-    /// Insert a record of `object` with `values` (canonical or any-case field names).
-    /// Returns the new 18-character ID.
-    pub fn insert(
-        &mut self,
-        object: &str,
-        values: Map<String, Value>,
-    ) -> Result<String, Vec<DmlError>> {
-        self.insert_inner(object, None, values)
-    }
-
-    fn insert_inner(
-        &mut self,
-        object: &str,
-        fixed_id: Option<String>,
-        values: Map<String, Value>,
-    ) -> Result<String, Vec<DmlError>> {
-        let def = self
-            .org
-            .object(object)
-            .ok_or_else(|| vec![DmlError::invalid_type(object)])?
-            .clone();
-        let id = fixed_id.unwrap_or_else(|| self.org.ids.next_id(&def.key_prefix));
-        let mut fields = Map::new();
-        fields.insert("Id".to_owned(), Value::String(id.clone()));
-        for (k, v) in values {
-            let field = def
-                .field(&k)
-                .ok_or_else(|| vec![DmlError::invalid_field(&k, &def.name)])?;
-            fields.insert(field.name.clone(), v);
-        }
-        system_fields::stamp_insert(&def, &mut fields, &self.ctx);
+    /// Remember that `id` did not exist before this write (cheap: no clone).
+    fn save_new(&mut self, id: &str) {
         self.undo.push(Undo {
-            id: id.clone(),
+            id: id.to_owned(),
             before: None,
+            deletion: None,
         });
-        self.org.put_record(Record {
-            object: def.name.clone(),
-            fields,
-        });
-        Ok(id)
     }
 
-    /// Update the record `id` with `values`.
-    pub fn update(&mut self, id: &str, values: Map<String, Value>) -> Result<(), Vec<DmlError>> {
-        let rec = self
-            .org
-            .record(id)
-            .filter(|r| !r.is_deleted())
-            .ok_or_else(|| vec![DmlError::entity_is_deleted_or_missing(id)])?;
-        let def = self
-            .org
-            .object(&rec.object)
-            .ok_or_else(|| vec![DmlError::invalid_type(&rec.object)])?
-            .clone();
-        let mut canonical = Map::new();
-        for (k, v) in values {
-            let field = def
-                .field(&k)
-                .ok_or_else(|| vec![DmlError::invalid_field(&k, &def.name)])?;
-            canonical.insert(field.name.clone(), v);
-        }
-        self.save(id);
-        let ctx = self.ctx.clone();
-        if let Some(rec) = self.org.record_mut(id) {
-            for (k, v) in canonical {
-                rec.fields.insert(k, v);
-            }
-            system_fields::stamp_update(&def, &mut rec.fields, &ctx);
-        }
-        Ok(())
-    }
-
-    /// Upsert on `ext_field` = `ext_value`: update the one match, insert when none, refuse
-    /// when several records match.
-    pub fn upsert(
-        &mut self,
-        object: &str,
-        ext_field: &str,
-        ext_value: &str,
-        mut values: Map<String, Value>,
-    ) -> Result<Upserted, UpsertError> {
-        let def = self
-            .org
-            .object(object)
-            .ok_or_else(|| UpsertError::Dml(vec![DmlError::invalid_type(object)]))?
-            .clone();
-        let field = def
-            .field(ext_field)
-            .ok_or_else(|| UpsertError::Dml(vec![DmlError::invalid_field(ext_field, &def.name)]))?
-            .clone();
-        let matches: Vec<String> = self
-            .org
-            .records(&def.name)
-            .filter(|r| !r.is_deleted())
-            .filter(|r| {
-                r.get(&field.name)
-                    .and_then(Value::as_str)
-                    .is_some_and(|v| v.eq_ignore_ascii_case(ext_value))
-            })
-            .map(|r| r.id().to_owned())
-            .collect();
-        match matches.as_slice() {
-            [] => {
-                if field.name != "Id" {
-                    values.insert(field.name.clone(), Value::String(ext_value.to_owned()));
-                }
-                let id = self.insert(&def.name, values).map_err(UpsertError::Dml)?;
-                Ok(Upserted { id, created: true })
-            }
-            [one] => {
-                let id = one.clone();
-                self.update(&id, values).map_err(UpsertError::Dml)?;
-                Ok(Upserted { id, created: false })
-            }
-            _ => Err(UpsertError::Multiple(matches)),
-        }
-    }
-
-    /// Move the record `id` to the recycle bin.
-    pub fn delete(&mut self, id: &str) -> Result<(), Vec<DmlError>> {
-        let rec = self
-            .org
-            .record(id)
-            .ok_or_else(|| vec![DmlError::entity_is_deleted_or_missing(id)])?;
-        if rec.is_deleted() {
-            return Err(vec![DmlError::entity_is_deleted()]);
-        }
-        self.save(id);
-        let ctx = self.ctx.clone();
-        if let Some(rec) = self.org.record_mut(id) {
-            rec.fields.insert("IsDeleted".to_owned(), Value::Bool(true));
-            system_fields::stamp_modstamp(&mut rec.fields, &ctx);
-        }
-        Ok(())
-    }
-
-    /// Restore the record `id` from the recycle bin.
-    pub fn undelete(&mut self, id: &str) -> Result<(), Vec<DmlError>> {
-        let rec = self
-            .org
-            .record(id)
-            .ok_or_else(|| vec![DmlError::entity_is_deleted_or_missing(id)])?;
-        if !rec.is_deleted() {
-            return Err(vec![DmlError::undelete_failed_not_deleted(id)]);
-        }
-        self.save(id);
-        let ctx = self.ctx.clone();
-        if let Some(rec) = self.org.record_mut(id) {
-            rec.fields
-                .insert("IsDeleted".to_owned(), Value::Bool(false));
-            system_fields::stamp_modstamp(&mut rec.fields, &ctx);
-        }
-        Ok(())
+    /// The 18-character form of a record ID given by a caller, or `MALFORMED_ID`.
+    fn normalise_id(id: &str) -> Result<String, Vec<DmlError>> {
+        ids::to18(id).ok_or_else(|| vec![DmlError::malformed_record_id(id)])
     }
 }
 

@@ -60,6 +60,7 @@ pub fn key_prefix(id: &str) -> &str {
 /// orgs never mint the same ID, and IDs of one key prefix sort in creation order.
 #[derive(Debug, Clone)]
 pub struct IdGenerator {
+    seed: u64,
     instance: [u8; 2],
     next: u64,
 }
@@ -70,9 +71,15 @@ impl IdGenerator {
         let a = BASE62[(org_seed % 62) as usize];
         let b = BASE62[((org_seed / 62) % 62) as usize];
         Self {
+            seed: org_seed,
             instance: [a, b],
             next: 1,
         }
+    }
+
+    /// The seed this generator was made from (persisted to rebuild it).
+    pub fn seed(&self) -> u64 {
+        self.seed
     }
 
     /// The next counter value; persistence restores it with [`IdGenerator::resume_after`].

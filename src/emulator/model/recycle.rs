@@ -21,8 +21,9 @@ pub struct Deletion {
     pub deleted_by: String,
     /// The record whose delete cascaded to this one; `None` when deleted directly.
     pub cascade_root: Option<String>,
-    /// Lookups on other records that this delete cleared: `(record ID, field)`.
-    pub cleared_lookups: Vec<(String, String)>,
+    /// Lookups on other records that this delete cleared: `(record ID, field, the deleted
+    /// record it pointed at)`.
+    pub cleared_lookups: Vec<(String, String, String)>,
     /// Gone from the recycle bin (purged or hard-deleted); only the tombstone remains.
     pub purged: bool,
 }
