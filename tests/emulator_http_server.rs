@@ -231,3 +231,40 @@ fn binary_reports_a_bad_fixture_without_panicking() {
     assert!(out.stdout.is_empty());
     assert!(String::from_utf8_lossy(&out.stderr).contains("fixture"));
 }
+
+#[tokio::test]
+async fn binary_with_data_keeps_writes_across_restarts() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let client = reqwest::Client::new();
+    let id = {
+        let (_child, ready) =
+            start_binary(&["--port", "0", "--data", data, "--default", "secondary"]);
+        let base = ready["instanceUrl"].as_str().unwrap();
+        let created: Value = client
+            .post(format!("{base}/services/data/v59.0/sobjects/Account"))
+            .bearer_auth(ready["accessToken"].as_str().unwrap())
+            .json(&json!({"Name": "Survivor"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        created["id"].as_str().unwrap().to_owned()
+    };
+    let (_child, ready) = start_binary(&["--port", "0", "--data", data, "--default", "secondary"]);
+    let base = ready["instanceUrl"].as_str().unwrap();
+    let rec: Value = client
+        .get(format!(
+            "{base}/services/data/v59.0/sobjects/Account/{id}?fields=Name"
+        ))
+        .bearer_auth(ready["accessToken"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(rec["Name"], "Survivor");
+}

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use crate::cli::Exit;
 use crate::emulator::fixture::{self, DefaultOrg};
+use crate::emulator::persist::Store;
 use crate::emulator::server::{self, ServeOptions};
 use crate::emulator::{EmulatorOptions, EmulatorState};
 use crate::output::Printer;
@@ -46,7 +47,53 @@ pub struct Args {
 
 /// Serve until SIGINT/SIGTERM; exit 1 when the org cannot be loaded or the port bound.
 pub fn run(args: Args, printer: &Printer) -> Exit {
-    let org = match &args.fixture {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            report(printer, &e, None);
+            return Exit::Error;
+        }
+    };
+    match runtime.block_on(serve(&args, printer)) {
+        Ok(()) => Exit::Success,
+        Err(Failure { error, hint }) => {
+            report(printer, error.as_ref(), hint);
+            Exit::Error
+        }
+    }
+}
+
+/// A failure to start, with a hint for the user.
+struct Failure {
+    error: Box<dyn std::error::Error + Send + Sync>,
+    hint: Option<&'static str>,
+}
+
+fn fail<E: std::error::Error + Send + Sync + 'static>(
+    hint: &'static str,
+) -> impl FnOnce(E) -> Failure {
+    move |e| Failure {
+        error: Box::new(e),
+        hint: Some(hint),
+    }
+}
+
+/// Render an error and its causes on one line.
+fn report(printer: &Printer, error: &(dyn std::error::Error + 'static), hint: Option<&str>) {
+    let mut message = error.to_string();
+    let mut source = error.source();
+    while let Some(s) = source {
+        message.push_str(&format!(": {s}"));
+        source = s.source();
+    }
+    printer.error(&message, hint);
+}
+
+fn load_org(args: &Args) -> Result<crate::emulator::model::Org, Failure> {
+    match &args.fixture {
         Some(path) => fixture::load_file(path),
         None => fixture::default_org(
             match args.default_org {
@@ -55,60 +102,48 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
             },
             args.seed,
         ),
-    };
-    let org = match org {
-        Ok(org) => org,
-        Err(e) => {
-            printer.error(
-                &e.to_string(),
-                Some("check the fixture file (docs/emulator-fixtures.md)"),
-            );
-            return Exit::Error;
+    }
+    .map_err(fail("check the fixture file (docs/emulator-fixtures.md)"))
+}
+
+async fn serve(args: &Args, printer: &Printer) -> Result<(), Failure> {
+    const DATA_HINT: &str = "check that --data names a writable directory";
+    let (org, store) = match &args.data {
+        None => (load_org(args)?, None),
+        Some(dir) => {
+            let store = Store::open(dir).await.map_err(fail(DATA_HINT))?;
+            match store.load().await.map_err(fail(DATA_HINT))? {
+                Some(org) => (org, Some(store)),
+                None => {
+                    let org = load_org(args)?;
+                    store.save_all(&org).await.map_err(fail(DATA_HINT))?;
+                    (org, Some(store))
+                }
+            }
         }
     };
     let mut options = EmulatorOptions::new(org);
     options.seed = args.seed;
     options.latency = args.latency.clone();
     let state = EmulatorState::new(options);
+    if let Some(store) = store {
+        state.set_store(store);
+    }
     let serve = ServeOptions {
         port: args.port,
         tls: args.tls,
         ca_dir: args.data.clone(),
         ..ServeOptions::default()
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            printer.error(&format!("cannot start the async runtime: {e}"), None);
-            return Exit::Error;
-        }
-    };
-    let outcome = runtime.block_on(async {
-        let bound = server::bind(state, &serve)?;
-        printer.json_line(&bound.ready_line());
-        let ca = bound.ca_cert_file.clone();
-        let result = bound.serve(shutdown_signal()).await;
-        if let (Some(path), None) = (ca, &args.data) {
-            let _ = std::fs::remove_file(path);
-        }
-        result
-    });
-    match outcome {
-        Ok(()) => Exit::Success,
-        Err(e) => {
-            let mut message = e.to_string();
-            let mut source = std::error::Error::source(&e);
-            while let Some(s) = source {
-                message.push_str(&format!(": {s}"));
-                source = s.source();
-            }
-            printer.error(&message, Some("pick another --port, or 0 for a free one"));
-            Exit::Error
-        }
+    let bound =
+        server::bind(state, &serve).map_err(fail("pick another --port, or 0 for a free one"))?;
+    printer.json_line(&bound.ready_line());
+    let ca = bound.ca_cert_file.clone();
+    let result = bound.serve(shutdown_signal()).await;
+    if let (Some(path), None) = (ca, &args.data) {
+        let _ = std::fs::remove_file(path);
     }
+    result.map_err(fail("the emulator stopped unexpectedly"))
 }
 
 /// Resolves on SIGINT or SIGTERM.

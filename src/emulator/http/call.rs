@@ -98,6 +98,8 @@ pub fn version_major(version: &str) -> Option<u32> {
 pub struct Exec<'a, 'o> {
     pub state: &'a EmulatorState,
     shared: Option<&'a mut Tx<'o>>,
+    /// Record IDs written by committed standalone transactions (for persistence).
+    pub touched: Vec<String>,
 }
 
 impl<'a, 'o> Exec<'a, 'o> {
@@ -106,6 +108,7 @@ impl<'a, 'o> Exec<'a, 'o> {
         Self {
             state,
             shared: None,
+            touched: Vec::new(),
         }
     }
 
@@ -114,6 +117,7 @@ impl<'a, 'o> Exec<'a, 'o> {
         Self {
             state,
             shared: Some(tx),
+            touched: Vec::new(),
         }
     }
 
@@ -142,7 +146,7 @@ impl<'a, 'o> Exec<'a, 'o> {
                 let mut tx = Tx::begin(&mut org, ctx);
                 let out = f(&mut tx);
                 if out.is_ok() {
-                    tx.commit();
+                    self.touched.extend(tx.commit());
                 } else {
                     tx.rollback();
                 }

@@ -279,7 +279,7 @@ pub fn composite(exec: &mut Exec<'_, '_>, call: &Call) -> Result<Reply, ApiError
         if failed_at.is_some() {
             tx.rollback();
         } else {
-            tx.commit();
+            exec.touched.extend(tx.commit());
         }
     } else {
         let mut own = Exec::standalone(state);
@@ -288,6 +288,7 @@ pub fn composite(exec: &mut Exec<'_, '_>, call: &Call) -> Result<Reply, ApiError
             results.insert(sub.reference_id.clone(), reply.body_value());
             replies.push(reply);
         }
+        exec.touched.append(&mut own.touched);
     }
     let out: Vec<Value> = subs
         .iter()

@@ -22,7 +22,11 @@ pub fn handle(
     let reply = match decode(state, method, uri, headers, body) {
         Ok(call) => {
             let mut exec = Exec::standalone(state);
-            dispatch(&mut exec, &call).unwrap_or_else(ApiError::into_reply)
+            let reply = dispatch(&mut exec, &call).unwrap_or_else(ApiError::into_reply);
+            if !exec.touched.is_empty() {
+                state.persist(&exec.touched);
+            }
+            reply
         }
         Err(e) => e.into_reply(),
     };

@@ -2,8 +2,8 @@
 //! query cursors, the clock and the API journal.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, Duration, Utc};
 use parking_lot::{Mutex, RwLock};
@@ -15,6 +15,7 @@ use super::journal::Journal;
 use crate::emulator::clock::Clock;
 use crate::emulator::model::Org;
 use crate::emulator::model::ids::IdGenerator;
+use crate::emulator::persist::Store;
 
 /// How long an OAuth-issued access token lives (Salesforce's default session timeout: 2 hours).
 pub const SESSION_TTL_SECONDS: i64 = 2 * 60 * 60;
@@ -185,6 +186,8 @@ pub struct Inner {
     /// The daily API allowance (read without the org lock).
     daily_allowance: AtomicU64,
     instance_url: RwLock<String>,
+    /// Where committed writes are kept across restarts (`--data`).
+    store: OnceLock<Store>,
     /// Per-object describe modification times (lower-case name); start time otherwise.
     schema_modified: Mutex<HashMap<String, DateTime<Utc>>>,
     started: DateTime<Utc>,
@@ -246,6 +249,7 @@ impl EmulatorState {
                 daily_allowance,
                 instance_url: RwLock::new("http://localhost".to_owned()),
                 schema_modified: Mutex::new(HashMap::new()),
+                store: OnceLock::new(),
                 started,
             }),
         }
@@ -259,6 +263,38 @@ impl EmulatorState {
     /// Set the base URL (the server calls this once it knows its port).
     pub fn set_instance_url(&self, url: &str) {
         *self.instance_url.write() = url.trim_end_matches('/').to_owned();
+    }
+
+    /// Keep committed writes in `store` from now on (once; later calls are ignored).
+    pub fn set_store(&self, store: Store) {
+        let _ = self.store.set(store);
+    }
+
+    /// The persistence store, when `--data` is in use.
+    pub fn store(&self) -> Option<&Store> {
+        self.store.get()
+    }
+
+    /// Write the records `touched` by a committed request to the store (no-op without one).
+    /// The org lock is held while writing, so the store sees writes in commit order; this
+    /// needs the multi-thread runtime the server runs on.
+    pub fn persist(&self, touched: &[String]) {
+        let Some(store) = self.store.get() else {
+            return;
+        };
+        let handle = match tokio::runtime::Handle::try_current() {
+            Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => h,
+            _ => {
+                tracing::warn!("persistence skipped: not on the multi-thread runtime");
+                return;
+            }
+        };
+        let org = self.org.lock();
+        let result =
+            tokio::task::block_in_place(|| handle.block_on(store.save_changes(&org, touched)));
+        if let Err(e) = result {
+            tracing::error!(error = %e, "could not persist the org");
+        }
     }
 
     /// The daily API allowance (`DailyApiRequests.Max`).
