@@ -46,7 +46,7 @@ pub fn top_rows<'a>(org: &'a Org, plan: &Plan<'_>, include_deleted: bool) -> Vec
         let found = ids
             .into_iter()
             .filter_map(|id| org.record(id))
-            .filter(|r| r.object == plan.obj.name);
+            .filter(|r| r.object.eq_ignore_ascii_case(&plan.obj.name));
         return select(org, plan, found, include_deleted);
     }
     select(org, plan, org.records(&plan.obj.name), include_deleted)

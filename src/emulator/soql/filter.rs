@@ -98,9 +98,6 @@ pub fn compile(cond: &Cond, cx: &Ctx<'_>) -> Result<Filter, SoqlError> {
                 });
             }
             let val = typed(&f, value, *value_pos, cx)?;
-            if matches!(val, Val::Null) && !matches!(op, CmpOp::Eq | CmpOp::Ne) {
-                return Err(SoqlError::unexpected(cx.text, *value_pos, "null"));
-            }
             Filter::Cmp { f, op: *op, val }
         }
         Cond::In {

@@ -19,9 +19,17 @@
 //! | `aggregate` | `COUNT(f)`, `MIN`, `MAX`, `SUM`, `AVG`, `GROUP BY` |
 //! | `flatten` | columns and rows for Bulk 2.0 CSV |
 //! | `error` | Salesforce's error codes and messages |
+//!
+//! Deliberate limits (each answers `MALFORMED_QUERY`, never a wrong result): `HAVING`,
+//! `TYPEOF`, date functions (`CALENDAR_YEAR(…)`), `toLabel()`/`FORMAT()`/`convertCurrency()`,
+//! `ORDER BY` an aggregate, bind variables, fiscal and quarter date literals, `FROM` aliases,
+//! nested semi-joins. `USING SCOPE`, `WITH SECURITY_ENFORCED|USER_MODE|SYSTEM_MODE` and
+//! `FOR VIEW|REFERENCE|UPDATE` are accepted and ignored (one user, no locks). Dates are in UTC
+//! and weeks start on Sunday (en_US). Data queries reject Tooling-only objects; Tooling queries
+//! accept every queryable object.
 
 mod aggregate;
-mod ast;
+pub mod ast;
 mod dates;
 mod error;
 mod exec;
@@ -114,7 +122,7 @@ pub fn execute(org: &Org, query: &Query, opts: &ExecOptions) -> Result<QueryOutp
         org,
         url_prefix: format!(
             "/services/data/v{}/{}sobjects/",
-            opts.api_version,
+            opts.api_version.trim_start_matches(['v', 'V']),
             if opts.tooling { "tooling/" } else { "" }
         ),
         include_deleted: opts.include_deleted,

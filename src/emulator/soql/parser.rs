@@ -413,6 +413,9 @@ impl Parser<'_> {
         self.bump();
         let value_pos = self.peek().pos;
         let value = self.literal()?;
+        if value == Literal::Null && !matches!(op, CmpOp::Eq | CmpOp::Ne | CmpOp::Like) {
+            return Err(SoqlError::unexpected(self.src, value_pos, "null"));
+        }
         if op == CmpOp::Like && !matches!(value, Literal::Str(_) | Literal::Null) {
             return Err(SoqlError::unexpected(self.src, value_pos, t.text(self.src)));
         }
@@ -516,3 +519,6 @@ impl Parser<'_> {
 fn is_reserved(word: &str) -> bool {
     RESERVED.iter().any(|r| r.eq_ignore_ascii_case(word))
 }
+
+#[cfg(test)]
+mod tests;

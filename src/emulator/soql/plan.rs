@@ -10,6 +10,7 @@ use super::ast::{AggFn, FieldsSet, Query, SelectItem};
 use super::error::{INVALID_TYPE, SoqlError};
 use super::filter::{self, Ctx, Filter, SemiJoinRunner};
 use super::resolve::{FieldRef, resolve_path};
+use super::value::Kind;
 use crate::emulator::model::{ObjectDef, Org};
 
 /// Salesforce's largest `OFFSET`.
@@ -170,9 +171,18 @@ fn compile_on<'a>(
                 func,
                 path,
                 alias,
-                pos: _,
+                pos,
             } => {
                 let f = resolve_path(org, obj, path, text)?;
+                let numeric_only = matches!(func, AggFn::Sum | AggFn::Avg);
+                if numeric_only && f.kind != Kind::Number {
+                    let op = if *func == AggFn::Sum { "SUM" } else { "AVG" };
+                    return Err(SoqlError::malformed(
+                        text,
+                        *pos,
+                        format!("field {} does not support aggregate operator {op}", f.field),
+                    ));
+                }
                 let key = match alias {
                     Some(a) => a.clone(),
                     None => {

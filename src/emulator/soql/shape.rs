@@ -85,10 +85,17 @@ pub struct Shaper<'a> {
 impl<'a> Shaper<'a> {
     /// The `attributes` object of a record.
     pub fn attributes(&self, rec: &Record) -> Value {
-        json!({
-            "type": rec.object,
-            "url": format!("{}{}/{}", self.url_prefix, rec.object, rec.id()),
-        })
+        let id = rec.id();
+        let mut url =
+            String::with_capacity(self.url_prefix.len() + rec.object.len() + 1 + id.len());
+        url.push_str(&self.url_prefix);
+        url.push_str(&rec.object);
+        url.push('/');
+        url.push_str(id);
+        let mut m = Map::with_capacity(2);
+        m.insert("type".to_owned(), Value::String(rec.object.clone()));
+        m.insert("url".to_owned(), Value::String(url));
+        Value::Object(m)
     }
 
     /// Shape every row of `plan`.

@@ -52,13 +52,46 @@ pub enum Val {
     Range(DayRange),
 }
 
-/// Parse a stored date (`2024-03-01`).
-pub fn parse_date(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s.get(..10)?, "%Y-%m-%d").ok()
+/// The decimal value of ASCII digits `b` (`None` if any is not a digit).
+fn digits(b: &[u8]) -> Option<u32> {
+    b.iter().try_fold(0u32, |acc, c| {
+        c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+    })
 }
 
-/// Parse a stored datetime (`2024-03-01T10:00:00.000+0000`, or RFC 3339).
+/// `YYYY-MM-DD` at the start of `b`, read by hand (the hot path of date filters).
+fn ymd(b: &[u8]) -> Option<NaiveDate> {
+    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let y = i32::try_from(digits(&b[..4])?).ok()?;
+    NaiveDate::from_ymd_opt(y, digits(&b[5..7])?, digits(&b[8..10])?)
+}
+
+/// Parse a stored date (`2024-03-01`).
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    ymd(s.as_bytes())
+}
+
+/// Parse a stored datetime (`2024-03-01T10:00:00.000+0000`, or RFC 3339). The store's own
+/// form is read by hand; anything else goes through chrono.
 pub fn parse_datetime(s: &str) -> Option<DateTime<Utc>> {
+    let b = s.as_bytes();
+    if b.len() == 28
+        && s.ends_with("+0000")
+        && b[10] == b'T'
+        && b[13] == b':'
+        && b[16] == b':'
+        && b[19] == b'.'
+    {
+        let t = ymd(b)?.and_hms_milli_opt(
+            digits(&b[11..13])?,
+            digits(&b[14..16])?,
+            digits(&b[17..19])?,
+            digits(&b[20..23])?,
+        )?;
+        return Some(t.and_utc());
+    }
     DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f%z")
         .or_else(|_| DateTime::parse_from_rfc3339(s))
         .ok()
@@ -176,6 +209,51 @@ impl LikePattern {
 
     /// Whether `s` matches (iterative wildcard matching with one backtrack point).
     pub fn matches(&self, s: &str) -> bool {
+        if s.is_ascii() {
+            // No allocation: ASCII lower-casing is one character for one.
+            return self.matches_chars(s.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        }
+        self.matches_chars(s.chars().flat_map(char::to_lowercase))
+    }
+
+    fn matches_chars(&self, chars: impl Iterator<Item = char> + Clone) -> bool {
+        let p = &self.toks;
+        // Backtracking works on a cloned iterator positioned after the last `%` match start.
+        let mut text = chars;
+        let mut pi = 0usize;
+        let mut star: Option<(usize, _)> = None;
+        loop {
+            let mut ahead = text.clone();
+            let Some(c) = ahead.next() else { break };
+            match p.get(pi) {
+                Some(LikeTok::Many) => {
+                    star = Some((pi, text.clone()));
+                    pi += 1;
+                }
+                Some(LikeTok::One) => {
+                    text = ahead;
+                    pi += 1;
+                }
+                Some(LikeTok::Char(want)) if *want == c => {
+                    text = ahead;
+                    pi += 1;
+                }
+                _ => match star.take() {
+                    Some((sp, mut st)) => {
+                        st.next();
+                        pi = sp + 1;
+                        text = st.clone();
+                        star = Some((sp, st));
+                    }
+                    None => return false,
+                },
+            }
+        }
+        p[pi..].iter().all(|t| *t == LikeTok::Many)
+    }
+
+    #[cfg(test)]
+    fn matches_slow(&self, s: &str) -> bool {
         let text: Vec<char> = s.chars().flat_map(char::to_lowercase).collect();
         let p = &self.toks;
         let (mut ti, mut pi) = (0usize, 0usize);
@@ -261,6 +339,30 @@ mod tests {
         assert!(!LikePattern::new("50\\%").matches("500"));
         assert!(LikePattern::new("%").matches(""));
         assert!(LikePattern::new("ÄB%").matches("äbc"));
+        for (pat, text) in [
+            ("%a%b%", "xxaxxbxx"),
+            ("a%a", "aaa"),
+            ("%ab", "aab"),
+            ("_%_", "a"),
+        ] {
+            let p = LikePattern::new(pat);
+            assert_eq!(p.matches(text), p.matches_slow(text), "{pat} {text}");
+        }
+        assert!(LikePattern::new("a%a").matches("aba") && !LikePattern::new("_%_").matches("a"));
+    }
+
+    #[test]
+    fn stored_wire_forms_parse_by_hand_and_by_chrono() {
+        let fast = parse_datetime("2024-03-01T10:00:00.250+0000").unwrap();
+        let slow = parse_datetime("2024-03-01T11:00:00.250+01:00").unwrap();
+        assert_eq!(fast, slow);
+        assert_eq!(fast.timestamp_millis() % 1000, 250);
+        assert!(parse_datetime("2024-02-30T10:00:00.000+0000").is_none());
+        assert_eq!(
+            parse_date("2024-02-29"),
+            NaiveDate::from_ymd_opt(2024, 2, 29)
+        );
+        assert!(parse_date("2024-2-29").is_none());
     }
 
     #[test]

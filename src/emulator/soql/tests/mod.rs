@@ -3,3 +3,4 @@
 mod fixture;
 mod queries;
 mod shapes;
+mod volume;

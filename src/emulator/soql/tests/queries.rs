@@ -2,6 +2,7 @@
 
 use super::fixture::{col, err, id, opts, org, q};
 use crate::emulator::soql::{ExecOptions, run};
+use proptest::strategy::Strategy;
 
 #[test]
 fn plain_select_returns_live_records_in_id_order() {
@@ -493,5 +494,31 @@ fn ignored_clauses_parse_and_do_not_change_results() {
         "SELECT Name FROM Account WHERE Name = 'Acme' FOR VIEW",
     ] {
         assert_eq!(q(&org, soql), plain, "{soql}");
+    }
+}
+
+proptest::proptest! {
+    /// Whatever the text, parsing and running answer with a result or an error, never a panic.
+    #[test]
+    fn arbitrary_text_never_panics(
+        words in proptest::collection::vec(
+            proptest::prop_oneof![
+                proptest::sample::select(vec![
+                    "SELECT", "FROM", "WHERE", "AND", "OR", "NOT", "IN", "LIKE", "ORDER", "BY",
+                    "LIMIT", "OFFSET", "GROUP", "COUNT(", ")", "(", ",", "=", "<", ">=", "!=",
+                    "Account", "Contact", "Contacts", "Name", "Account.Name", "Parent.Parent.Name",
+                    "CreatedDate", "NumberOfEmployees", "'x'", "'\\''", "null", "TODAY",
+                    "LAST_N_DAYS:2", "2024-01-01", "2024-01-01T00:00:00Z", "5", "-1.5", "FIELDS(ALL)",
+                    "INCLUDES", "Regions__c", "ChildAccounts", "é", "\\", "'", ":", ".",
+                ]).prop_map(str::to_owned),
+                "[ -~]{0,6}",
+            ],
+            0..14,
+        )
+    ) {
+        let org = super::fixture::org();
+        let text = words.join(" ");
+        let _ = run(&org, &text, &opts());
+        let _ = run(&org, &format!("SELECT Id FROM Account WHERE {text}"), &opts());
     }
 }
