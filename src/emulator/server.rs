@@ -21,24 +21,34 @@ use super::model::Org;
 /// Why the emulator could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
+    /// The address is taken or not allowed.
     #[error("could not bind {addr}")]
     Bind {
+        /// The address.
         addr: SocketAddr,
+        /// Why.
         #[source]
         source: std::io::Error,
     },
+    /// rcgen failed.
     #[error("could not generate the TLS certificate")]
     Certificate(#[source] rcgen::Error),
+    /// rustls refused the configuration.
     #[error("could not configure TLS")]
     Tls(#[source] rustls::Error),
+    /// The CA file could not be written.
     #[error("could not write the CA certificate to {path}")]
     WriteCa {
+        /// The file.
         path: PathBuf,
+        /// Why.
         #[source]
         source: std::io::Error,
     },
+    /// Serving failed.
     #[error("the server failed")]
     Serve(#[source] std::io::Error),
+    /// The runtime or its thread could not start.
     #[error("could not start the emulator runtime")]
     Runtime(#[source] std::io::Error),
 }
@@ -240,18 +250,27 @@ impl Bound {
 
 /// An emulator running on its own thread and runtime; stops when dropped.
 pub struct RunningEmulator {
+    /// `http://127.0.0.1:PORT` (or `https://…`).
     pub instance_url: String,
+    /// The static access token.
     pub access_token: String,
+    /// Connected app consumer key.
     pub client_id: String,
+    /// Connected app consumer secret.
     pub client_secret: String,
+    /// The static refresh token.
     pub refresh_token: String,
+    /// The running user's username.
     pub username: String,
+    /// The running user's ID.
     pub user_id: String,
+    /// The org ID.
     pub org_id: String,
     /// The CA certificate PEM (with TLS).
     pub ca_pem: Option<String>,
     /// The CA certificate file (with TLS).
     pub ca_cert_file: Option<PathBuf>,
+    /// The shared state (org, clock, journal) for direct inspection.
     pub state: EmulatorState,
     shutdown: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,

@@ -19,6 +19,7 @@ pub const MAX_VERSION: u32 = 66;
 /// A decoded call under `/services/data/vXX.X/`.
 #[derive(Debug, Clone)]
 pub struct Call {
+    /// The HTTP method.
     pub method: Method,
     /// `59.0`
     pub version: String,
@@ -26,7 +27,9 @@ pub struct Call {
     pub segments: Vec<String>,
     /// Decoded query parameters in order.
     pub query: Vec<(String, String)>,
+    /// Request headers (composite sub-requests inherit the parent's).
     pub headers: HeaderMap,
+    /// The raw body.
     pub body: Bytes,
     /// The running user.
     pub user_id: String,
@@ -96,6 +99,7 @@ pub fn version_major(version: &str) -> Option<u32> {
 /// Where a handler reads and writes the org: alone (lock, transaction, commit per call) or
 /// inside a Composite `allOrNone` transaction shared by every sub-request.
 pub struct Exec<'a, 'o> {
+    /// The emulator.
     pub state: &'a EmulatorState,
     shared: Option<&'a mut Tx<'o>>,
     /// Record IDs written by committed standalone transactions (for persistence).

@@ -12,7 +12,9 @@ use crate::emulator::dml::DmlError;
 /// One entry of a REST error array.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RestError {
+    /// `errorCode`.
     pub error_code: String,
+    /// `message`.
     pub message: String,
     /// `None` leaves the `fields` key out (Salesforce omits it on session and routing errors).
     pub fields: Option<Vec<String>>,
@@ -23,13 +25,18 @@ pub struct RestError {
 pub enum ApiError {
     /// A REST error array.
     Rest {
+        /// HTTP status.
         status: StatusCode,
+        /// The array entries.
         errors: Vec<RestError>,
     },
     /// An OAuth error object.
     OAuth {
+        /// HTTP status.
         status: StatusCode,
+        /// `error`.
         error: String,
+        /// `error_description`.
         description: String,
     },
 }

@@ -8,12 +8,19 @@ use serde_json::{Value, json};
 /// The class of an API call, as the journal counts it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CallClass {
+    /// Single-record, describe, limits and other REST calls.
     Rest,
+    /// `composite` and `composite/batch`.
     Composite,
+    /// `composite/sobjects`.
     Collections,
+    /// `query` and `queryAll` (each page counts).
     Query,
+    /// Bulk API 2.0 and 1.0.
     Bulk,
+    /// Tooling API.
     Tooling,
+    /// SOAP API.
     Soap,
     /// OAuth calls; they do not count toward the daily API allowance.
     Auth,

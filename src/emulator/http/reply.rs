@@ -24,8 +24,11 @@ pub enum Body {
 /// A handler's answer.
 #[derive(Debug, Clone)]
 pub struct Reply {
+    /// HTTP status.
     pub status: StatusCode,
+    /// Extra headers (content type is set from the body).
     pub headers: Vec<(HeaderName, String)>,
+    /// The body.
     pub body: Body,
 }
 

@@ -71,27 +71,39 @@ impl EmulatorOptions {
 /// A known user of the org.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserInfo {
+    /// 18-character user ID.
     pub id: String,
+    /// Login name.
     pub username: String,
+    /// Full name.
     pub display_name: String,
+    /// Email address.
     pub email: String,
 }
 
 /// An access token issued by the token endpoint.
 #[derive(Debug, Clone)]
 pub struct Session {
+    /// The user the token runs as.
     pub user_id: String,
+    /// When it stops working (`None`: never).
     pub expires: Option<DateTime<Utc>>,
 }
 
 /// Credentials and sessions.
 #[derive(Debug)]
 pub struct Credentials {
+    /// The static access token (always valid).
     pub access_token: String,
+    /// Connected app consumer key.
     pub client_id: String,
+    /// Connected app consumer secret.
     pub client_secret: String,
+    /// The static refresh token.
     pub refresh_token: String,
+    /// Password the `password` grant accepts (`None`: any non-empty one).
     pub password: Option<String>,
+    /// Certificate or public key JWT assertions must be signed for.
     pub jwt_certificate_pem: Option<String>,
     /// The user the static token and client-credentials flow run as.
     pub default_user: UserInfo,
@@ -175,9 +187,13 @@ pub struct EmulatorState {
 pub struct Inner {
     /// The org; hold the lock only for the DML or query itself.
     pub org: Arc<Mutex<Org>>,
+    /// Server time.
     pub clock: Clock,
+    /// Credentials and sessions.
     pub credentials: Credentials,
+    /// Open query cursors.
     pub cursors: Mutex<CursorStore>,
+    /// API call counters.
     pub journal: Journal,
     /// The `org.identity.id` (cached so it can be read without the org lock).
     pub org_id: String,
