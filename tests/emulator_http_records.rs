@@ -600,3 +600,50 @@ async fn replication_updated_and_deleted_windows() {
     .await;
     assert_eq!(e.json()[0]["errorCode"], "INVALID_REPLICATION_DATE");
 }
+
+#[tokio::test]
+async fn default_org_records_carry_compound_addresses_as_objects() {
+    use orgsync::emulator::fixture::{DefaultOrg, default_org};
+    use orgsync::emulator::{EmulatorOptions, EmulatorState, app};
+    let mut opts = EmulatorOptions::new(default_org(DefaultOrg::Primary, 0).unwrap());
+    opts.access_token = Some(common::TOKEN.to_owned());
+    let app = app(EmulatorState::new(opts));
+    let body = json!({"Name":"Addr","BillingCity":"Lyon","BillingCountry":"France"});
+    let id = create(&app, "Account", body).await;
+    let r = get(&app, &format!("{V}/sobjects/Account/{id}"))
+        .await
+        .json();
+    assert_eq!(r["BillingAddress"]["city"], "Lyon");
+    assert_eq!(r["BillingAddress"]["country"], "France");
+    assert_eq!(r["BillingAddress"]["postalCode"], Value::Null);
+    assert_eq!(r["ShippingAddress"], Value::Null);
+    let only = get(
+        &app,
+        &format!("{V}/sobjects/Account/{id}?fields=BillingAddress"),
+    )
+    .await
+    .json();
+    assert_eq!(only["BillingAddress"]["city"], "Lyon");
+}
+
+#[tokio::test]
+async fn composite_sub_requests_carry_their_http_headers() {
+    let (_s, app) = router();
+    let body = json!({"compositeRequest": [
+        {"method":"GET","url":"/services/data/v59.0/sobjects/Account/describe","referenceId":"d",
+         "httpHeaders":{"If-Modified-Since":"Wed, 01 Jan 2098 00:00:00 GMT"}},
+        {"method":"GET","url":"/services/data/v59.0/sobjects/Account/describe","referenceId":"e"}
+    ]});
+    let r = send(
+        &app,
+        Method::POST,
+        &format!("{V}/composite"),
+        Some(&body.to_string()),
+    )
+    .await
+    .json();
+    assert_eq!(r["compositeResponse"][0]["httpStatusCode"], 304);
+    assert_eq!(r["compositeResponse"][0]["body"], Value::Null);
+    assert_eq!(r["compositeResponse"][1]["httpStatusCode"], 200);
+    assert_eq!(r["compositeResponse"][1]["body"]["name"], "Account");
+}

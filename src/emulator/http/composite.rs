@@ -25,6 +25,8 @@ struct Sub {
     url: String,
     reference_id: String,
     body: Option<Value>,
+    /// `httpHeaders` of the sub-request (not `Authorization`, `Accept` or `Content-Type`).
+    headers: Vec<(String, String)>,
 }
 
 fn halted() -> Value {
@@ -58,6 +60,19 @@ fn parse_subs(list: &[Value], body_key: &str, need_ref: bool) -> Result<Vec<Sub>
                 url,
                 reference_id,
                 body: s.get(body_key).filter(|b| !b.is_null()).cloned(),
+                headers: s
+                    .get("httpHeaders")
+                    .and_then(Value::as_object)
+                    .map(|h| {
+                        h.iter()
+                            .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
+                            .filter(|(k, _)| {
+                                !["authorization", "accept", "content-type"]
+                                    .contains(&k.to_ascii_lowercase().as_str())
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
             })
         })
         .collect()
@@ -207,10 +222,18 @@ fn run_sub(
         Ok(b) => b,
         Err(expr) => return bad_reference(&expr),
     };
-    let call = match sub_call(parent, sub.method.clone(), &url, body.as_ref()) {
+    let mut call = match sub_call(parent, sub.method.clone(), &url, body.as_ref()) {
         Ok(c) => c,
         Err(e) => return e.into_reply(),
     };
+    for (k, v) in &sub.headers {
+        if let (Ok(name), Ok(value)) = (
+            axum::http::HeaderName::from_bytes(k.as_bytes()),
+            axum::http::HeaderValue::from_str(v),
+        ) {
+            call.headers.insert(name, value);
+        }
+    }
     if matches!(call.segments.first().map(String::as_str), Some("composite"))
         && call.segments.get(1).map(String::as_str) != Some("sobjects")
     {

@@ -355,7 +355,8 @@ pub fn canonical_fields<'n>(
 }
 
 /// A record as REST returns it: `attributes`, then every field of the object in describe order
-/// (or only `fields`, plus `Id`), absent values as `null`.
+/// (or only `fields`, plus `Id`), absent values as `null`. Address and geolocation compounds
+/// are objects built from their component fields (`{"city": …, "street": …}`), or `null`.
 pub fn record_json(
     rec: &Record,
     def: &ObjectDef,
@@ -368,10 +369,7 @@ pub fn record_json(
         json!({"type": def.name, "url": format!("{base}/sobjects/{}/{}", def.name, rec.id())}),
     );
     let mut put = |name: &str| {
-        m.insert(
-            name.to_owned(),
-            rec.get(name).cloned().unwrap_or(Value::Null),
-        );
+        m.insert(name.to_owned(), field_value(rec, def, name));
     };
     match fields {
         Some(list) => {
@@ -381,14 +379,51 @@ pub fn record_json(
             put("Id");
         }
         None => {
-            for f in def
-                .fields
-                .iter()
-                .filter(|f| !matches!(f.ftype, FieldType::Address | FieldType::Location))
-            {
+            for f in &def.fields {
                 put(&f.name);
             }
         }
     }
     m
+}
+
+/// The value of one field of a record (compounds assembled from their components).
+pub fn field_value(rec: &Record, def: &ObjectDef, name: &str) -> Value {
+    match def.field(name) {
+        Some(f) if matches!(f.ftype, FieldType::Address | FieldType::Location) => {
+            compound_value(rec, def, &f.name)
+        }
+        _ => rec.get(name).cloned().unwrap_or(Value::Null),
+    }
+}
+
+fn compound_value(rec: &Record, def: &ObjectDef, compound: &str) -> Value {
+    let prefix = compound
+        .strip_suffix("Address")
+        .or_else(|| {
+            compound
+                .strip_suffix("__c")
+                .map(|p| p.trim_end_matches('_'))
+        })
+        .unwrap_or(compound);
+    let mut m = Map::new();
+    let mut any = false;
+    for c in def
+        .fields
+        .iter()
+        .filter(|c| c.compound_field_name.as_deref() == Some(compound))
+    {
+        let part = c
+            .name
+            .strip_prefix(prefix)
+            .unwrap_or(&c.name)
+            .trim_start_matches('_')
+            .trim_end_matches("__s");
+        let mut key: String = part.get(..1).unwrap_or("").to_ascii_lowercase();
+        key.push_str(part.get(1..).unwrap_or(""));
+        let v = rec.get(&c.name).cloned().unwrap_or(Value::Null);
+        any |= !v.is_null();
+        m.insert(key, v);
+    }
+    if any { Value::Object(m) } else { Value::Null }
 }
