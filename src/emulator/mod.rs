@@ -4,8 +4,14 @@
 //! client in `org` and this emulator cannot be wrong in the same way. Fidelity is checked from
 //! outside by third-party clients (simple-salesforce, jsforce) and captured real responses.
 
+pub mod clock;
 pub mod dml;
 pub mod fixture;
+pub mod http;
 pub mod model;
 pub mod persist;
+pub mod server;
 pub mod soql;
+
+pub use http::{EmulatorOptions, EmulatorState, app};
+pub use server::{RunningEmulator, ServeOptions, spawn_for_tests};
