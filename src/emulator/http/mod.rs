@@ -17,6 +17,7 @@
 //! API accounting and `Sforce-Limit-Info` are handled in one place (`middleware.rs`).
 
 mod auth;
+mod bulk2;
 mod call;
 mod collections;
 mod composite;

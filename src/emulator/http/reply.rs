@@ -19,6 +19,8 @@ pub enum Body {
     Raw(Vec<u8>),
     /// Plain text (the identity service's `Bad_OAuth_Token`).
     Text(String),
+    /// CSV (Bulk API 2.0 results), sent as `text/csv`.
+    Csv(Vec<u8>),
 }
 
 /// A handler's answer.
@@ -83,6 +85,7 @@ impl Reply {
             Body::Json(v) => v.clone(),
             Body::Raw(bytes) => serde_json::from_slice(bytes).unwrap_or(Value::Null),
             Body::Text(t) => Value::String(t.clone()),
+            Body::Csv(b) => Value::String(String::from_utf8_lossy(b).into_owned()),
         }
     }
 
@@ -102,6 +105,7 @@ impl IntoResponse for Reply {
             ),
             Body::Raw(b) => (b, Some(JSON_CONTENT_TYPE)),
             Body::Text(t) => (t.into_bytes(), Some("text/plain;charset=UTF-8")),
+            Body::Csv(b) => (b, Some("text/csv")),
         };
         let mut resp = (self.status, bytes).into_response();
         let headers = resp.headers_mut();

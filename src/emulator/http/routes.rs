@@ -130,6 +130,7 @@ pub fn dispatch(exec: &mut Exec<'_, '_>, call: &Call) -> Result<Reply, ApiError>
         ["composite", "sobjects", obj, field] => only(call, &[Method::PATCH], || {
             collections::upsert(exec, call, obj, field)
         }),
+        ["jobs", rest @ ..] => super::bulk2::dispatch(exec, call, rest),
         _ => Err(ApiError::not_found()),
     }
 }

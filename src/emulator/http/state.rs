@@ -193,6 +193,8 @@ pub struct Inner {
     pub credentials: Credentials,
     /// Open query cursors.
     pub cursors: Mutex<CursorStore>,
+    /// Bulk API 2.0 jobs.
+    pub bulk_jobs: Mutex<super::bulk2::JobStore>,
     /// API call counters.
     pub journal: Journal,
     /// The `org.identity.id` (cached so it can be read without the org lock).
@@ -257,6 +259,7 @@ impl EmulatorState {
                     options.max_cursors,
                     Duration::minutes(15),
                 )),
+                bulk_jobs: Mutex::new(super::bulk2::JobStore::new(&org_id)),
                 clock,
                 credentials,
                 journal: Journal::default(),
