@@ -33,6 +33,7 @@ mod reply;
 mod routes;
 mod sobjects;
 mod state;
+mod tooling;
 mod versions;
 mod wire;
 

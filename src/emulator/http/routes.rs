@@ -9,7 +9,9 @@ use super::errors::ApiError;
 use super::middleware::{self, LIMIT_INFO};
 use super::reply::Reply;
 use super::state::EmulatorState;
-use super::{collections, composite, describe, limits, query, replication, sobjects, versions};
+use super::{
+    collections, composite, describe, limits, query, replication, sobjects, tooling, versions,
+};
 
 /// Decode, authenticate, account and dispatch one data call.
 pub fn handle(
@@ -130,6 +132,7 @@ pub fn dispatch(exec: &mut Exec<'_, '_>, call: &Call) -> Result<Reply, ApiError>
         ["composite", "sobjects", obj, field] => only(call, &[Method::PATCH], || {
             collections::upsert(exec, call, obj, field)
         }),
+        ["tooling", rest @ ..] => tooling::dispatch(exec, call, rest),
         _ => Err(ApiError::not_found()),
     }
 }
