@@ -30,11 +30,7 @@ impl Tx<'_> {
         let Some(before) = self.org.object_arc(name) else {
             return;
         };
-        let ids: Vec<String> = self
-            .org
-            .records(name)
-            .map(|r| r.id().to_owned())
-            .collect();
+        let ids: Vec<String> = self.org.records(name).map(|r| r.id().to_owned()).collect();
         for id in &ids {
             self.save(id);
         }
@@ -93,7 +89,9 @@ mod tests {
         {
             let mut tx = Tx::begin(&mut org, ctx());
             let mut changed = tx.org().object("Thing__c").unwrap().clone();
-            changed.fields.push(FieldDef::new("Extra__c", FieldType::String));
+            changed
+                .fields
+                .push(FieldDef::new("Extra__c", FieldType::String));
             tx.put_object(changed);
             tx.put_object(ObjectDef::new("New__c", "a01"));
             assert!(tx.org().object("New__c").is_some());
@@ -106,6 +104,9 @@ mod tests {
             tx.remove_object("Thing__c");
             assert!(tx.org().object("Thing__c").is_none());
         }
-        assert!(org.object("Thing__c").is_some(), "dropping the tx rolls back");
+        assert!(
+            org.object("Thing__c").is_some(),
+            "dropping the tx rolls back"
+        );
     }
 }

@@ -31,6 +31,7 @@ mod query;
 mod replication;
 mod reply;
 mod routes;
+mod soap;
 mod sobjects;
 mod state;
 mod tooling;
@@ -58,6 +59,7 @@ pub fn app(state: EmulatorState) -> Router {
         .route("/services/data/{*rest}", any(data_entry))
         .route("/services/oauth2/{*rest}", any(auth::entry))
         .route("/id/{*rest}", any(auth::identity_entry))
+        .route("/services/Soap/{*rest}", axum::routing::post(soap::entry))
         .route("/__emulator/{*rest}", any(control::entry))
         .fallback(not_found)
         .with_state(state)

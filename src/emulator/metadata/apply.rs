@@ -51,7 +51,10 @@ fn data_object(tx: &Tx<'_>, name: &str) -> Result<ObjectDef, MetaError> {
 fn values(pairs: &[(&str, Option<String>)]) -> Map<String, Value> {
     pairs
         .iter()
-        .filter_map(|(k, v)| v.as_ref().map(|v| ((*k).to_owned(), Value::String(v.clone()))))
+        .filter_map(|(k, v)| {
+            v.as_ref()
+                .map(|v| ((*k).to_owned(), Value::String(v.clone())))
+        })
         .collect()
 }
 
@@ -89,7 +92,10 @@ pub fn upsert_custom_field(
         if !def.fields[i].custom {
             return Err(MetaError::new(
                 "FIELD_INTEGRITY_EXCEPTION",
-                format!("{} is a standard field and cannot be changed", def.fields[i].name),
+                format!(
+                    "{} is a standard field and cannot be changed",
+                    def.fields[i].name
+                ),
             ));
         }
         fdef.name = def.fields[i].name.clone();
@@ -114,7 +120,10 @@ pub fn upsert_custom_field(
         None if has_records => tx.insert(
             "CustomField",
             values(&[
-                ("DeveloperName", Some(fdef.name.trim_end_matches("__c").to_owned())),
+                (
+                    "DeveloperName",
+                    Some(fdef.name.trim_end_matches("__c").to_owned()),
+                ),
                 ("TableEnumOrId", Some(table)),
                 ("FullName", Some(canonical)),
                 ("Description", meta.text("description")),
@@ -183,8 +192,9 @@ pub fn upsert_custom_object(
             object,
         });
     }
-    let prefix = next_custom_prefix(tx.org())
-        .ok_or_else(|| MetaError::new("LIMIT_EXCEEDED", "No key prefix is left for a new object"))?;
+    let prefix = next_custom_prefix(tx.org()).ok_or_else(|| {
+        MetaError::new("LIMIT_EXCEEDED", "No key prefix is left for a new object")
+    })?;
     let audit = tx.org().identity.audit_fields_on_insert;
     let def = object_def(name, meta, &prefix, audit)?;
     let object = def.name.clone();
@@ -193,7 +203,10 @@ pub fn upsert_custom_object(
         tx.insert(
             "CustomObject",
             values(&[
-                ("DeveloperName", Some(object.trim_end_matches("__c").to_owned())),
+                (
+                    "DeveloperName",
+                    Some(object.trim_end_matches("__c").to_owned()),
+                ),
                 ("FullName", Some(object.clone())),
                 ("Description", meta.text("description")),
             ]),

@@ -220,10 +220,19 @@ pub fn field_metadata(f: &FieldDef, full_name: &str) -> Value {
         "inlineHelpText": Value::Null,
         "formula": f.calculated_formula,
     });
-    let len = f.ftype.is_text() && !matches!(f.ftype, FieldType::Picklist | FieldType::Multipicklist);
+    let len =
+        f.ftype.is_text() && !matches!(f.ftype, FieldType::Picklist | FieldType::Multipicklist);
     m["length"] = if len { json!(f.length) } else { Value::Null };
-    m["precision"] = if f.ftype.is_numeric() { json!(f.precision) } else { Value::Null };
-    m["scale"] = if f.ftype.is_numeric() { json!(f.scale) } else { Value::Null };
+    m["precision"] = if f.ftype.is_numeric() {
+        json!(f.precision)
+    } else {
+        Value::Null
+    };
+    m["scale"] = if f.ftype.is_numeric() {
+        json!(f.scale)
+    } else {
+        Value::Null
+    };
     m["referenceTo"] = f.reference_to.first().map_or(Value::Null, |t| json!(t));
     m["relationshipName"] = f
         .relationship_name
@@ -280,7 +289,10 @@ mod tests {
             &meta(json!({"type":"Currency","precision":"16","scale":"2"})),
         )
         .unwrap();
-        assert_eq!((n.ftype, n.precision, n.scale), (FieldType::Currency, 16, 2));
+        assert_eq!(
+            (n.ftype, n.precision, n.scale),
+            (FieldType::Currency, 16, 2)
+        );
         let l = field_def(
             "Partner__c",
             &meta(json!({"type":"Lookup","referenceTo":"Account","relationshipName":"Partners"})),
@@ -296,7 +308,11 @@ mod tests {
         .unwrap();
         assert_eq!(p.picklist_values.len(), 2);
         assert!(p.restricted_picklist && p.picklist_values[0].default_value);
-        let c = field_def("Flag__c", &meta(json!({"type":"Checkbox","defaultValue":"true"}))).unwrap();
+        let c = field_def(
+            "Flag__c",
+            &meta(json!({"type":"Checkbox","defaultValue":"true"})),
+        )
+        .unwrap();
         assert_eq!(c.default_value, Some(Value::Bool(true)));
         assert!(!c.nillable);
     }

@@ -60,7 +60,8 @@ pub fn object_def(
     deleted.defaulted_on_create = true;
     deleted.default_value = Some(Value::Bool(false));
     def.fields.push(deleted);
-    def.fields.push(name_field(&def.label, meta.nested("nameField")));
+    def.fields
+        .push(name_field(&def.label, meta.nested("nameField")));
     let mut owner = reference("OwnerId", "Owner");
     owner.label = "Owner ID".into();
     owner.nillable = false;
@@ -171,8 +172,17 @@ mod tests {
         let names: Vec<&str> = def.fields.iter().map(|f| f.name.as_str()).collect();
         assert_eq!(
             names,
-            ["Id", "IsDeleted", "Name", "OwnerId", "CreatedDate", "CreatedById",
-             "LastModifiedDate", "LastModifiedById", "SystemModstamp"]
+            [
+                "Id",
+                "IsDeleted",
+                "Name",
+                "OwnerId",
+                "CreatedDate",
+                "CreatedById",
+                "LastModifiedDate",
+                "LastModifiedById",
+                "SystemModstamp"
+            ]
         );
         assert!(def.custom && def.field("Name").unwrap().auto_number);
         assert_eq!(def.label_plural, "Foos");

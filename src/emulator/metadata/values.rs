@@ -46,9 +46,11 @@ impl Meta {
                 .as_u64()
                 .or_else(|| n.as_f64().filter(|f| *f >= 0.0).map(|f| f as u64))
                 .and_then(|n| u32::try_from(n).ok()),
-            Value::String(s) => s.trim().parse::<f64>().ok().and_then(|f| {
-                (f >= 0.0 && f <= f64::from(u32::MAX)).then_some(f as u32)
-            }),
+            Value::String(s) => s
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .and_then(|f| (f >= 0.0 && f <= f64::from(u32::MAX)).then_some(f as u32)),
             _ => None,
         }
     }

@@ -63,7 +63,9 @@ pub fn parse(xml: &[u8]) -> Result<(String, Meta), XmlError> {
             Event::Empty(e) => {
                 let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
                 match stack.last_mut() {
-                    Some(parent) => insert(&mut parent.children, name, Value::String(String::new())),
+                    Some(parent) => {
+                        insert(&mut parent.children, name, Value::String(String::new()))
+                    }
                     None => root = Some((name, Value::Object(Map::new()))),
                 }
             }

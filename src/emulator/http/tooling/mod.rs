@@ -59,7 +59,10 @@ pub fn base(call: &Call) -> String {
 }
 
 fn is_tooling(o: &ObjectDef) -> bool {
-    o.tooling || SHARED_OBJECTS.iter().any(|s| s.eq_ignore_ascii_case(&o.name))
+    o.tooling
+        || SHARED_OBJECTS
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case(&o.name))
 }
 
 /// The Tooling object called `obj`, or 404 `NOT_FOUND`.

@@ -8,7 +8,9 @@ use serde_json::{Map, Value, json};
 use super::super::call::{Call, Exec};
 use super::super::errors::ApiError;
 use super::super::reply::Reply;
-use super::super::sobjects::{live_record, object_id, record_body, record_json, requested_fields, take_id};
+use super::super::sobjects::{
+    live_record, object_id, record_body, record_json, requested_fields, take_id,
+};
 use super::{base, schema, schema_changed, tooling_object};
 use crate::emulator::metadata::{self, Meta, restricted_in_production};
 use crate::emulator::model::ObjectDef;
@@ -37,7 +39,10 @@ fn check_active_org(exec: &Exec<'_, '_>, def: &ObjectDef) -> Result<(), ApiError
 /// Split the Tooling pseudo-fields `Metadata` and `FullName` off a body.
 fn take_metadata(values: &mut Map<String, Value>) -> (Option<Meta>, Option<String>) {
     let key = |values: &Map<String, Value>, name: &str| {
-        values.keys().find(|k| k.eq_ignore_ascii_case(name)).cloned()
+        values
+            .keys()
+            .find(|k| k.eq_ignore_ascii_case(name))
+            .cloned()
     };
     let meta = key(values, "Metadata")
         .and_then(|k| values.remove(&k))
@@ -74,7 +79,15 @@ pub fn create(exec: &mut Exec<'_, '_>, call: &Call, obj: &str) -> Result<Reply, 
         schema_changed(exec.state, std::slice::from_ref(&applied.object));
         return Ok(created(call, &def, &applied.id));
     }
-    prepare(exec, call, &def, &mut values, meta.as_ref(), full_name, true)?;
+    prepare(
+        exec,
+        call,
+        &def,
+        &mut values,
+        meta.as_ref(),
+        full_name,
+        true,
+    )?;
     let id = exec.write(&call.user_id, |tx| {
         tx.insert(&def.name, values).map_err(|e| ApiError::dml(&e))
     })?;
@@ -150,9 +163,7 @@ fn apex_trigger(
             .split(|c: char| c.is_whitespace() || c == '(' || c == ')' || c == ',')
             .filter(|w| !w.is_empty())
             .collect();
-        if inserting
-            && let Some(i) = words.iter().position(|w| w.eq_ignore_ascii_case("trigger"))
-        {
+        if inserting && let Some(i) = words.iter().position(|w| w.eq_ignore_ascii_case("trigger")) {
             if let Some(name) = words.get(i + 1) {
                 values.entry("Name").or_insert_with(|| json!(name));
             }
@@ -240,7 +251,15 @@ pub fn update(
         schema_changed(exec.state, std::slice::from_ref(&applied.object));
         return Ok(Reply::no_content());
     }
-    prepare(exec, call, &def, &mut values, meta.as_ref(), full_name, false)?;
+    prepare(
+        exec,
+        call,
+        &def,
+        &mut values,
+        meta.as_ref(),
+        full_name,
+        false,
+    )?;
     exec.write(&call.user_id, |tx| {
         tx.update(&id, values).map_err(|e| ApiError::dml(&e))
     })?;
