@@ -26,6 +26,7 @@ mod describe;
 mod errors;
 mod journal;
 mod limits;
+mod metadata_deploy;
 mod middleware;
 mod query;
 mod replication;

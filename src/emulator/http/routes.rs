@@ -10,7 +10,8 @@ use super::middleware::{self, LIMIT_INFO};
 use super::reply::Reply;
 use super::state::EmulatorState;
 use super::{
-    collections, composite, describe, limits, query, replication, sobjects, tooling, versions,
+    collections, composite, describe, limits, metadata_deploy, query, replication, sobjects,
+    tooling, versions,
 };
 
 /// Decode, authenticate, account and dispatch one data call.
@@ -133,6 +134,7 @@ pub fn dispatch(exec: &mut Exec<'_, '_>, call: &Call) -> Result<Reply, ApiError>
             collections::upsert(exec, call, obj, field)
         }),
         ["tooling", rest @ ..] => tooling::dispatch(exec, call, rest),
+        ["metadata", rest @ ..] => metadata_deploy::dispatch(exec, call, rest),
         _ => Err(ApiError::not_found()),
     }
 }

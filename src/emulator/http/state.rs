@@ -195,6 +195,8 @@ pub struct Inner {
     pub cursors: Mutex<CursorStore>,
     /// API call counters.
     pub journal: Journal,
+    /// Metadata API deploy requests.
+    pub deploys: Mutex<super::metadata_deploy::Deploys>,
     /// The `org.identity.id` (cached so it can be read without the org lock).
     pub org_id: String,
     /// The `--latency` profile, for the later fault/latency layer.
@@ -260,6 +262,7 @@ impl EmulatorState {
                 clock,
                 credentials,
                 journal: Journal::default(),
+                deploys: Mutex::default(),
                 org_id,
                 latency: options.latency,
                 daily_allowance,
