@@ -8,6 +8,7 @@ pub mod clock;
 pub mod dml;
 pub mod fixture;
 pub mod http;
+pub mod metadata;
 pub mod model;
 pub mod persist;
 pub mod server;

@@ -10,6 +10,7 @@ mod automation;
 mod delete;
 mod error;
 mod replication;
+mod schema;
 pub(crate) mod system_fields;
 mod values;
 mod write;
@@ -67,6 +68,9 @@ pub struct Tx<'a> {
     undo: Vec<Undo>,
     committed: bool,
     system: bool,
+    /// Object definitions as they were before schema changes (Tooling, Metadata deploys),
+    /// restored after the record undo steps.
+    schema_undo: Vec<schema::SchemaUndo>,
 }
 
 impl<'a> Tx<'a> {
@@ -78,6 +82,7 @@ impl<'a> Tx<'a> {
             undo: Vec::new(),
             committed: false,
             system: false,
+            schema_undo: Vec::new(),
         }
     }
 
@@ -119,6 +124,7 @@ impl<'a> Tx<'a> {
             }
             self.org.set_deletion(&step.id, step.deletion);
         }
+        self.undo_schema();
     }
 
     /// System mode (fixture loading): read-only fields, audit fields and non-createable

@@ -27,13 +27,16 @@ mod describe;
 mod errors;
 mod journal;
 mod limits;
+mod metadata_deploy;
 mod middleware;
 mod query;
 mod replication;
 mod reply;
 mod routes;
+mod soap;
 mod sobjects;
 mod state;
+mod tooling;
 mod versions;
 mod wire;
 
@@ -58,6 +61,7 @@ pub fn app(state: EmulatorState) -> Router {
         .route("/services/data/{*rest}", any(data_entry))
         .route("/services/oauth2/{*rest}", any(auth::entry))
         .route("/id/{*rest}", any(auth::identity_entry))
+        .route("/services/Soap/{*rest}", axum::routing::post(soap::entry))
         .route("/__emulator/{*rest}", any(control::entry))
         .fallback(not_found)
         .with_state(state)

@@ -9,7 +9,10 @@ use super::errors::ApiError;
 use super::middleware::{self, LIMIT_INFO};
 use super::reply::Reply;
 use super::state::EmulatorState;
-use super::{collections, composite, describe, limits, query, replication, sobjects, versions};
+use super::{
+    collections, composite, describe, limits, metadata_deploy, query, replication, sobjects,
+    tooling, versions,
+};
 
 /// Decode, authenticate, account and dispatch one data call.
 pub fn handle(
@@ -131,6 +134,8 @@ pub fn dispatch(exec: &mut Exec<'_, '_>, call: &Call) -> Result<Reply, ApiError>
             collections::upsert(exec, call, obj, field)
         }),
         ["jobs", rest @ ..] => super::bulk2::dispatch(exec, call, rest),
+        ["tooling", rest @ ..] => tooling::dispatch(exec, call, rest),
+        ["metadata", rest @ ..] => metadata_deploy::dispatch(exec, call, rest),
         _ => Err(ApiError::not_found()),
     }
 }

@@ -197,6 +197,8 @@ pub struct Inner {
     pub bulk_jobs: Mutex<super::bulk2::JobStore>,
     /// API call counters.
     pub journal: Journal,
+    /// Metadata API deploy requests.
+    pub deploys: Mutex<super::metadata_deploy::Deploys>,
     /// The `org.identity.id` (cached so it can be read without the org lock).
     pub org_id: String,
     /// The `--latency` profile, for the later fault/latency layer.
@@ -263,6 +265,7 @@ impl EmulatorState {
                 clock,
                 credentials,
                 journal: Journal::default(),
+                deploys: Mutex::default(),
                 org_id,
                 latency: options.latency,
                 daily_allowance,

@@ -137,6 +137,23 @@ await check('tooling query', async () => {
   expect(res.totalSize >= 1 && res.records[0].attributes.type === 'ApexTrigger', res);
 });
 
+await check('soap undelete restores a deleted record', async () => {
+  const acc = await conn.sobject('Account').create({ Name: 'JS Undelete Parent' });
+  const con = await conn.sobject('Contact').create({ LastName: 'JS Undelete Child', AccountId: acc.id });
+  await conn.sobject('Account').destroy(acc.id);
+  await expectError(conn.sobject('Contact').retrieve(con.id), 'NOT_FOUND');
+  const res = await conn.soap.undelete([acc.id]);
+  const rows = Array.isArray(res) ? res : [res];
+  expect(rows.length === 1 && rows[0].success === true && rows[0].id === acc.id, res);
+  const back = await conn.sobject('Account').retrieve(acc.id);
+  expect(back.Name === 'JS Undelete Parent', back);
+  const child = await conn.sobject('Contact').retrieve(con.id);
+  expect(child.AccountId === acc.id, child);
+  const again = await conn.soap.undelete([acc.id]);
+  const row = Array.isArray(again) ? again[0] : again;
+  expect(row.success === false && row.errors[0].statusCode === 'UNDELETE_FAILED', again);
+});
+
 await check('error shapes', async () => {
   await expectError(conn.query('SELECT FROM Account'), 'MALFORMED_QUERY');
   await expectError(conn.query('SELECT Id FROM NoSuchThing__c'), 'INVALID_TYPE');
