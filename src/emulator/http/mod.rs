@@ -11,7 +11,7 @@
 //! | `query.rs` | `query`, `queryAll`, locator paging |
 //! | `replication.rs` | `sobjects/{X}/updated`, `sobjects/{X}/deleted` |
 //! | `limits.rs` | `limits` |
-//! | `tooling.rs` | `tooling/…`: query, describe, metadata sObject CRUD with the production restriction |
+//! | `tooling/` | `tooling/…`: query, describe, metadata sObject CRUD with the production restriction |
 //! | `metadata_deploy/` | `metadata/deployRequest`: Metadata API REST deploy with test levels |
 //! | `soap/` | `/services/Soap/u/…`: `undelete` and `login` |
 //! | `bulk2/` | `jobs/ingest`, `jobs/query`: Bulk API 2.0 |
