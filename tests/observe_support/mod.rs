@@ -41,6 +41,7 @@ pub fn set_tokens(prefix: &str, primary: &RunningEmulator, secondary: &RunningEm
 }
 
 /// Connection settings of a spec.
+#[derive(Default)]
 pub struct Conn<'a> {
     /// `syncUsers`.
     pub users: bool,
@@ -50,17 +51,6 @@ pub struct Conn<'a> {
     pub triggers: &'a str,
     /// The whole `records:` block, if any.
     pub records: &'a str,
-}
-
-impl Default for Conn<'_> {
-    fn default() -> Self {
-        Self {
-            users: false,
-            metadata: false,
-            triggers: "",
-            records: "",
-        }
-    }
 }
 
 /// A compiled spec for the two emulators; `objects` is the YAML of `spec.objects` indented by
