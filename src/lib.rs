@@ -8,6 +8,7 @@
 //! | [`output`] | the one place that prints: human text, JSON, GitHub annotations; colour decisions |
 //! | [`spec`] | the spec file: wire types per version, YAML loading with spans, JSON Schema, compile to a validated [`spec::Spec`] |
 //! | [`org`] | the Salesforce client: auth, REST, collections, composite, Bulk 2.0, Tooling, SOAP undelete, API usage |
+//! | [`observe`] | read both orgs into an immutable [`observe::Snapshot`]: describes, users, triggers, metadata, counts, limits, fingerprints |
 //! | [`state`] | the durable store: SQLite embedded, Postgres for several replicas; numbered migrations |
 //! | [`emulator`] | an emulated Salesforce org served over HTTP/HTTPS; it shares no types with the product |
 //!
@@ -15,6 +16,7 @@
 
 pub mod cli;
 pub mod emulator;
+pub mod observe;
 pub mod org;
 pub mod output;
 pub mod spec;

@@ -65,6 +65,21 @@ pub enum UpsertOutcome {
     },
 }
 
+/// `GET /services/oauth2/userinfo` (OpenID Connect): who the session runs as. Only the keys the
+/// product uses are typed; personal claims (name, email) are not read.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+pub struct UserInfo {
+    /// The running user's ID (`005…`).
+    #[serde(default)]
+    pub user_id: String,
+    /// The org ID (`00D…`).
+    #[serde(default)]
+    pub organization_id: String,
+    /// The running user's username.
+    #[serde(default)]
+    pub preferred_username: String,
+}
+
 impl OrgClient {
     fn rest(&self, method: Method, tail: &str) -> Call {
         Call::new(
@@ -78,6 +93,13 @@ impl OrgClient {
     pub async fn versions(&self) -> Result<Vec<VersionInfo>, OrgError> {
         let call = Call::new(Method::GET, "/services/data/", CallClass::Rest);
         self.send(&call).await?.json("versions")
+    }
+
+    /// `GET /services/oauth2/userinfo`: the running user (an OAuth call; it does not count toward
+    /// the daily API allowance).
+    pub async fn userinfo(&self) -> Result<UserInfo, OrgError> {
+        let call = Call::new(Method::GET, "/services/oauth2/userinfo", CallClass::Auth);
+        self.send(&call).await?.json("userinfo")
     }
 
     /// `GET /sobjects/`: every object in the org.
