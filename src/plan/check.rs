@@ -32,6 +32,8 @@ pub enum Invariant {
     ForecastTotals,
     /// Only attention changes block, and every attention change carries a problem (and only it).
     BlockingIsAttention,
+    /// Attention changes write nothing, so they cost no API calls.
+    AttentionCostsNothing,
     /// Record impact appears only on Records-area changes.
     RecordImpactArea,
     /// Body diffs appear only on Metadata and Triggers changes (bodies, never records).
@@ -120,6 +122,13 @@ pub fn check(plan: &Plan) -> Vec<Violation> {
                 Invariant::BlockingIsAttention,
                 Some(c),
                 "attention changes, and only they, carry a problem".into(),
+            );
+        }
+        if c.action == Action::Attention && !c.api_calls.is_zero() {
+            v(
+                Invariant::AttentionCostsNothing,
+                Some(c),
+                "an attention change writes nothing and costs no API calls".into(),
             );
         }
         if c.record_impact.is_some() && c.area != Area::Records {

@@ -200,6 +200,28 @@ fn blocking_only_on_attention() {
 }
 
 #[test]
+fn attention_costs_nothing() {
+    let mut plan = sound();
+    let i = index(&plan, "rule:type:Contact.Level__c");
+    plan.changes[i].api_calls = Calls::new(0, 1);
+    plan.forecast = crate::plan::forecast::ApiForecast::compute(
+        &plan.changes,
+        Allowances {
+            primary: Allowance {
+                daily_max: 15_000,
+                remaining: 14_000,
+            },
+            secondary: Allowance {
+                daily_max: 15_000,
+                remaining: 14_500,
+            },
+        },
+        25.0,
+    );
+    assert_eq!(broken(&plan), [Invariant::AttentionCostsNothing]);
+}
+
+#[test]
 fn record_impact_only_in_records() {
     let mut plan = sound();
     plan.changes[0].record_impact = Some(5);

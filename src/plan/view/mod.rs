@@ -15,7 +15,7 @@ pub(crate) fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);
@@ -25,7 +25,9 @@ pub(crate) fn thousands(n: u64) -> String {
 
 /// `0.83` → `0.8%`; tiny non-zero shares show as `<0.1%`.
 pub(crate) fn percent(p: f64) -> String {
-    if p > 0.0 && p < 0.05 {
+    if p == 0.0 {
+        "0%".to_owned()
+    } else if p > 0.0 && p < 0.05 {
         "<0.1%".to_owned()
     } else {
         format!("{p:.1}%")
@@ -113,6 +115,7 @@ mod tests {
         assert_eq!(thousands(1_234_567), "1,234,567");
         assert_eq!(percent(0.83), "0.8%");
         assert_eq!(percent(0.01), "<0.1%");
+        assert_eq!(percent(0.0), "0%");
         assert_eq!(percent_plain(25.0), "25%");
         assert_eq!(percent_plain(12.5), "12.5%");
         assert_eq!(count(1, "record", "records"), "1 record");

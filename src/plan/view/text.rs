@@ -5,10 +5,10 @@
 
 use owo_colors::OwoColorize;
 
-use super::{api_line, count, counts, org_calls, percent_plain, thousands, verdict};
+use super::{api_line, count, counts, percent_plain, thousands, verdict};
 use crate::plan::detail::Detail;
 use crate::plan::diff::sanitise;
-use crate::plan::forecast::OrgForecast;
+use crate::plan::forecast::{OrgForecast, Verdict};
 use crate::plan::model::{Action, Area, Change, Plan};
 
 /// Widest target column before summaries stop aligning.
@@ -131,16 +131,8 @@ fn diff_line(l: &str) -> String {
 
 fn budget_lines(out: &mut String, plan: &Plan) {
     let f = &plan.forecast;
-    out.push_str(&format!(
-        "{INDENT}{}\n",
-        format!(
-            "apiBudget {} of each org's daily maximum",
-            percent_plain(f.budget_percent)
-        )
-        .dimmed()
-    ));
     for (label, org) in [("primary", &f.primary), ("secondary", &f.secondary)] {
-        let symbol = if org.verdict == crate::plan::forecast::Verdict::Within {
+        let symbol = if org.verdict == Verdict::Within {
             " ".to_owned()
         } else {
             symbol(Action::Attention)
@@ -152,14 +144,16 @@ fn budget_lines(out: &mut String, plan: &Plan) {
     }
 }
 
+/// `~35 calls (apply 11, first bulk sync 24); 14,990 remaining today; budget 3,750 (25%): within budget`
 fn forecast_line(f: &OrgForecast, budget_percent: f64) -> String {
     format!(
-        "apply ~{}, first bulk sync ~{}; {} remaining today, budget {}: {} — {}",
+        "~{} (apply {}, first bulk sync {}); {} remaining today; budget {} ({}): {}",
+        count(f.total(), "call", "calls"),
         thousands(f.apply_calls),
         thousands(f.bulk_sync_calls),
         thousands(f.remaining),
         thousands(f.budget_calls),
-        verdict(f.verdict),
-        org_calls(f, budget_percent)
+        percent_plain(budget_percent),
+        verdict(f.verdict)
     )
 }
