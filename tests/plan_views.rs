@@ -170,3 +170,26 @@ fn markdown_parts_continue_area_headings() {
     }
     insta::assert_snapshot!("first_apply_parts", parts.join("\n<!-- next comment -->\n"));
 }
+
+#[test]
+fn printed_formats() {
+    use orgsync::output::plan::{PART_SEPARATOR, PlanFormat, render};
+    let plan = long_diff();
+    assert_eq!(
+        render(&plan, PlanFormat::Text).unwrap(),
+        text::render(&plan)
+    );
+    assert_eq!(
+        render(&plan, PlanFormat::Json).unwrap(),
+        json::to_string_pretty(&plan).unwrap()
+    );
+    // Markdown on stdout is the comment parts, one separator line between them.
+    let big = giant_diff(3_000);
+    let printed = render(&big, PlanFormat::Markdown).unwrap();
+    let parts = markdown::parts(&big, markdown::DEFAULT_MAX_CHARS);
+    assert!(parts.len() >= 2);
+    assert_eq!(printed.matches(PART_SEPARATOR).count(), parts.len() - 1);
+    for piece in printed.split(&format!("\n{PART_SEPARATOR}\n")) {
+        assert!(piece.chars().count() <= markdown::DEFAULT_MAX_CHARS);
+    }
+}
