@@ -1,7 +1,7 @@
 //! What a change shows beyond its summary line: before/after pairs of schema attributes
 //! (`length: 40 → 80`) or a unified diff of a metadata body. Neither can hold a record's field
 //! values: attribute values are numbers, flags or [`Name`]s, and diffs are only allowed on
-//! metadata and trigger changes (checked by [`super::check`]).
+//! metadata and trigger changes (checked by [`fn@super::check::check`]).
 
 use serde::{Deserialize, Serialize};
 

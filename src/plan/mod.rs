@@ -4,9 +4,10 @@
 //! | module | holds |
 //! |---|---|
 //! | [`model`] | [`Plan`], [`Change`] (action, area, target, summary, reason, detail, record impact, API calls, blocking problem) |
+//! | [`target`], [`reason`] | what a change touches; why it is there and which online rule it reports |
 //! | [`name`], [`detail`], [`diff`] | the typed pieces a change may hold: names, attribute pairs, capped unified diffs of metadata bodies |
 //! | [`forecast`] | API calls for apply and the first bulk sync against each org's allowance and `apiBudget` |
-//! | [`check`] | invariants every plan must satisfy |
+//! | [`mod@check`] | invariants every plan must satisfy |
 //! | [`view`] | text, markdown (split into parts) and JSON renderings of one plan |
 //! | [`fingerprint`] | SHA-256 fingerprints; the spec's canonical form |
 //! | [`saved`] | plan files and the stale-plan comparison |
@@ -30,7 +31,9 @@ pub mod fingerprint;
 pub mod forecast;
 pub mod model;
 pub mod name;
+pub mod reason;
 pub mod saved;
+pub mod target;
 pub mod view;
 
 pub use check::{Violation, check};

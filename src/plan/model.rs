@@ -1,5 +1,5 @@
 //! The plan model: what apply would change, each change with an action, a reason and what it
-//! touches. Built by the planner, checked by [`super::check`], rendered by [`super::view`] and
+//! touches. Built by the planner, checked by [`fn@super::check::check`], rendered by [`super::view`] and
 //! saved by [`super::saved`]. Field names are the stable JSON contract (camelCase).
 
 use serde::{Deserialize, Serialize};
@@ -8,6 +8,8 @@ use super::detail::Detail;
 use super::fingerprint::Fingerprint;
 use super::forecast::{Allowances, ApiForecast};
 use super::name::Name;
+pub use super::reason::{Problem, Reason, Rule};
+pub use super::target::{OrgSide, Target};
 
 /// The version of the plan's JSON form (the `--format json` output and saved plan files).
 /// Bumped on any incompatible change; readers refuse versions they do not know.
@@ -93,189 +95,6 @@ impl Area {
             Area::ApiBudget => "API budget",
         }
     }
-}
-
-/// Where a change lands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum OrgSide {
-    /// The publishing org.
-    Primary,
-    /// The subscribing org.
-    Secondary,
-    /// Both orgs (two-way settings).
-    Both,
-    /// orgsync's own state store.
-    State,
-}
-
-impl OrgSide {
-    /// The label the views show.
-    pub fn label(self) -> &'static str {
-        match self {
-            OrgSide::Primary => "primary",
-            OrgSide::Secondary => "secondary",
-            OrgSide::Both => "both",
-            OrgSide::State => "state",
-        }
-    }
-}
-
-/// What a change touches: an org (or the state store) and, as far as they apply, an object, a
-/// field of it, and an item (a user, a trigger, a metadata component).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Target {
-    /// The org or the state store.
-    pub org: OrgSide,
-    /// An object API name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub object: Option<Name>,
-    /// A field API name (of `object`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub field: Option<Name>,
-    /// A user, trigger or metadata component (`ApexClass OrderService`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item: Option<Name>,
-}
-
-impl Target {
-    /// The whole org (or the state store).
-    pub fn org(org: OrgSide) -> Self {
-        Self {
-            org,
-            object: None,
-            field: None,
-            item: None,
-        }
-    }
-
-    /// An object in `org`.
-    pub fn object(org: OrgSide, object: Name) -> Self {
-        Self {
-            object: Some(object),
-            ..Self::org(org)
-        }
-    }
-
-    /// A field of an object in `org`.
-    pub fn field(org: OrgSide, object: Name, field: Name) -> Self {
-        Self {
-            field: Some(field),
-            ..Self::object(org, object)
-        }
-    }
-
-    /// An item (user, trigger, metadata component) in `org`.
-    pub fn item(org: OrgSide, item: Name) -> Self {
-        Self {
-            item: Some(item),
-            ..Self::org(org)
-        }
-    }
-
-    /// Attach the object an item belongs to (a trigger's object).
-    pub fn on_object(mut self, object: Name) -> Self {
-        self.object = Some(object);
-        self
-    }
-
-    /// What the views print after the org: `Account.Phone`, `Account`, `CaseTrigger (Case)`,
-    /// `jdoe@acme.com.dr`; empty for the whole org.
-    pub fn label(&self) -> String {
-        let mut path = String::new();
-        if let Some(object) = &self.object {
-            path.push_str(object.as_str());
-            if let Some(field) = &self.field {
-                path.push('.');
-                path.push_str(field.as_str());
-            }
-        }
-        match (&self.item, path.is_empty()) {
-            (Some(item), true) => item.to_string(),
-            (Some(item), false) => format!("{item} ({path})"),
-            (None, _) => path,
-        }
-    }
-}
-
-/// Why a change is in the plan: what differs, and the spec line it comes from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Reason {
-    /// One line, no values: `published in the spec; missing in the secondary`.
-    pub text: String,
-    /// The spec path it comes from (`spec.objects.Account.publish.fields`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spec_path: Option<String>,
-}
-
-impl Reason {
-    /// A reason without a spec path.
-    pub fn new(text: impl Into<String>) -> Self {
-        Self {
-            text: text.into(),
-            spec_path: None,
-        }
-    }
-
-    /// A reason pointing at a spec path.
-    pub fn at(text: impl Into<String>, spec_path: impl Into<String>) -> Self {
-        Self {
-            text: text.into(),
-            spec_path: Some(spec_path.into()),
-        }
-    }
-}
-
-/// Which online rule of SPEC.md an attention change reports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Rule {
-    /// A published object does not exist in one org (and metadata sync cannot create it).
-    ObjectMissing,
-    /// Publisher and subscriber field types are not compatible (the S2S rules).
-    TypeIncompatible,
-    /// A field kind that is never synced (rich text, formula, roll-up, geolocation, …).
-    UnsupportedField,
-    /// A lookup whose target object is not published.
-    LookupToUnpublished,
-    /// A lookup cycle other than a self-lookup.
-    LookupCycle,
-    /// The integration user cannot read, create or update a field it must.
-    FieldAccess,
-    /// A profile or role that a synced user needs is missing in the secondary.
-    MissingProfileOrRole,
-    /// The forecast exceeds `apiBudget` or the remaining allowance.
-    OverBudget,
-}
-
-impl Rule {
-    /// The stable code (`type-incompatible`).
-    pub fn code(self) -> &'static str {
-        match self {
-            Rule::ObjectMissing => "object-missing",
-            Rule::TypeIncompatible => "type-incompatible",
-            Rule::UnsupportedField => "unsupported-field",
-            Rule::LookupToUnpublished => "lookup-to-unpublished",
-            Rule::LookupCycle => "lookup-cycle",
-            Rule::FieldAccess => "field-access",
-            Rule::MissingProfileOrRole => "missing-profile-or-role",
-            Rule::OverBudget => "over-budget",
-        }
-    }
-}
-
-/// An online-rule finding, carried by [`Action::Attention`] changes (diagnostic-like: the change's
-/// summary is the message, the reason says why, this names the rule and the fix).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Problem {
-    /// The rule.
-    pub rule: Rule,
-    /// How to fix it: `publish Account, or drop Contact.AccountId from publish.fields`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hint: Option<String>,
 }
 
 /// API calls, per org.
@@ -540,15 +359,6 @@ mod tests {
 
     fn n(s: &str) -> Name {
         Name::new(s).unwrap()
-    }
-
-    #[test]
-    fn target_labels() {
-        let field = Target::field(OrgSide::Secondary, n("Account"), n("Phone"));
-        assert_eq!(field.label(), "Account.Phone");
-        let trigger = Target::item(OrgSide::Secondary, n("CaseTrigger")).on_object(n("Case"));
-        assert_eq!(trigger.label(), "CaseTrigger (Case)");
-        assert_eq!(Target::org(OrgSide::State).label(), "");
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! Saved plans (`plan --out FILE`, `apply FILE`): the JSON view written to a file, read back with
-//! format and version checks and the invariant [`check`](super::check), and compared with fresh
+//! format and version checks and the invariant [`check`](fn@super::check::check), and compared with fresh
 //! fingerprints so that apply refuses a stale plan (exit 3).
 //!
 //! A plan file holds fingerprints of the spec and of both orgs' snapshots, plus the applied
