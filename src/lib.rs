@@ -6,6 +6,7 @@
 //! |---|---|
 //! | [`cli`] | clap definitions, one file per command, exit codes |
 //! | [`output`] | the one place that prints: human text, JSON, GitHub annotations; colour decisions |
+//! | [`plan`] | the plan model (changes with action, reason, target), invariant checks, text/markdown/JSON views, saved plans and fingerprints |
 //! | [`spec`] | the spec file: wire types per version, YAML loading with spans, JSON Schema, compile to a validated [`spec::Spec`] |
 //! | [`org`] | the Salesforce client: auth, REST, collections, composite, Bulk 2.0, Tooling, SOAP undelete, API usage |
 //! | [`observe`] | read both orgs into an immutable [`observe::Snapshot`]: describes, users, triggers, metadata, counts, limits, fingerprints |
@@ -19,5 +20,6 @@ pub mod emulator;
 pub mod observe;
 pub mod org;
 pub mod output;
+pub mod plan;
 pub mod spec;
 pub mod state;

@@ -3,6 +3,7 @@
 #![allow(clippy::disallowed_macros)]
 
 pub mod diagnostics;
+pub mod plan;
 
 use std::io::Write;
 
