@@ -11,7 +11,8 @@
 //! | `query.rs` | `query`, `queryAll`, locator paging |
 //! | `replication.rs` | `sobjects/{X}/updated`, `sobjects/{X}/deleted` |
 //! | `limits.rs` | `limits` |
-//! | `control.rs` | `/__emulator/…` test controls (journal, reset, clock) |
+//! | `control.rs` | `/__emulator/…` test controls (journal, reset, clock, faults, latency) |
+//! | `fault_layer.rs`, `latency_layer.rs` | scripted faults and latency around every route |
 //!
 //! Every data route goes through `routes::dispatch`, so trailing slashes, versions, sessions,
 //! API accounting and `Sforce-Limit-Info` are handled in one place (`middleware.rs`).
@@ -24,7 +25,9 @@ mod control;
 mod cursors;
 mod describe;
 mod errors;
+mod fault_layer;
 mod journal;
+mod latency_layer;
 mod limits;
 mod middleware;
 mod query;
@@ -39,6 +42,7 @@ mod wire;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
+use axum::middleware::from_fn_with_state;
 use axum::http::{HeaderMap, Method, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
@@ -59,6 +63,8 @@ pub fn app(state: EmulatorState) -> Router {
         .route("/id/{*rest}", any(auth::identity_entry))
         .route("/__emulator/{*rest}", any(control::entry))
         .fallback(not_found)
+        .layer(from_fn_with_state(state.clone(), fault_layer::apply))
+        .layer(from_fn_with_state(state.clone(), latency_layer::apply))
         .with_state(state)
 }
 
