@@ -84,8 +84,9 @@ impl LatencyProfile {
     /// The profile as JSON for the control API: name and ranges per kind.
     pub fn to_json(self) -> serde_json::Value {
         let range = |k| {
-            self.range_ms(k)
-                .map_or(serde_json::Value::Null, |r| serde_json::json!([r.start(), r.end()]))
+            self.range_ms(k).map_or(serde_json::Value::Null, |r| {
+                serde_json::json!([r.start(), r.end()])
+            })
         };
         serde_json::json!({
             "profile": self.as_str(),

@@ -47,19 +47,40 @@ mod tests {
     #[test]
     fn prefixes_match_whole_segments() {
         assert!(path_matches("/composite/sobjects", "/composite/sobjects"));
-        assert!(path_matches("/composite/sobjects/", "/composite/sobjects/Account/Ext__c"));
+        assert!(path_matches(
+            "/composite/sobjects/",
+            "/composite/sobjects/Account/Ext__c"
+        ));
         assert!(path_matches("/sobjects", "/sobjects/Account/001"));
         assert!(!path_matches("/query", "/queryAll"));
-        assert!(!path_matches("/sobjects/Account", "/sobjects/AccountContactRelation"));
+        assert!(!path_matches(
+            "/sobjects/Account",
+            "/sobjects/AccountContactRelation"
+        ));
     }
 
     #[test]
     fn globs_match_the_whole_path() {
-        assert!(path_matches("/services/data/*/query*", "/services/data/v59.0/query"));
-        assert!(path_matches("*/query/*", "/services/data/v59.0/query/01g-2000"));
-        assert!(path_matches("/sobjects/Account/00?", "/sobjects/Account/001"));
-        assert!(!path_matches("/sobjects/Account/00?", "/sobjects/Account/0011"));
-        assert!(!path_matches("*/query", "/services/data/v59.0/query/01g-2000"));
+        assert!(path_matches(
+            "/services/data/*/query*",
+            "/services/data/v59.0/query"
+        ));
+        assert!(path_matches(
+            "*/query/*",
+            "/services/data/v59.0/query/01g-2000"
+        ));
+        assert!(path_matches(
+            "/sobjects/Account/00?",
+            "/sobjects/Account/001"
+        ));
+        assert!(!path_matches(
+            "/sobjects/Account/00?",
+            "/sobjects/Account/0011"
+        ));
+        assert!(!path_matches(
+            "*/query",
+            "/services/data/v59.0/query/01g-2000"
+        ));
         assert!(path_matches("*", "/anything/at/all"));
     }
 }

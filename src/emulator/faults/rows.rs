@@ -214,8 +214,13 @@ mod tests {
             {"attributes": {"type": "Account"}, "Name": "b", "ParentId": "001000000000001"},
             {"attributes": {"type": "Account"}, "Name": "c"},
         ]});
-        let p = plan(CollectionOp::Create, Some(&[1, 9]), None, body.to_string().as_bytes())
-            .unwrap();
+        let p = plan(
+            CollectionOp::Create,
+            Some(&[1, 9]),
+            None,
+            body.to_string().as_bytes(),
+        )
+        .unwrap();
         let sent: Value = serde_json::from_slice(p.body.as_ref().unwrap()).unwrap();
         assert_eq!(sent["allOrNone"], true);
         assert_eq!(sent["records"].as_array().unwrap().len(), 3);
@@ -224,7 +229,12 @@ mod tests {
         let Slot::Locked(row) = &p.slots[1] else {
             panic!("row 1 should be locked")
         };
-        assert!(row["errors"][0]["message"].as_str().unwrap().ends_with("001000000000001AAA"));
+        assert!(
+            row["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .ends_with("001000000000001AAA")
+        );
         let out = splice(&p, json!([{"id": "A"}, {"id": "C"}, {"sentinel": true}])).unwrap();
         assert_eq!(out[0]["id"], "A");
         assert_eq!(out[1]["errors"][0]["statusCode"], "UNABLE_TO_LOCK_ROW");

@@ -196,7 +196,7 @@ impl Rule {
         let nth = m.nth.unwrap_or(1);
         let every = m.every.unwrap_or(1);
         let times = m.times.unwrap_or(1);
-        let due = self.seen >= nth && (self.seen - nth) % every == 0;
+        let due = self.seen >= nth && (self.seen - nth).is_multiple_of(every);
         let left = times == 0 || self.fired < times;
         if !(may_fire && due && left) {
             return false;

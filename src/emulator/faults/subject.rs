@@ -74,12 +74,18 @@ mod tests {
 
     #[test]
     fn objects_come_from_paths() {
-        assert_eq!(from_route(&["sobjects", "Account", "001"], None), ["Account"]);
+        assert_eq!(
+            from_route(&["sobjects", "Account", "001"], None),
+            ["Account"]
+        );
         assert_eq!(
             from_route(&["composite", "sobjects", "Contact", "Ext__c"], None),
             ["Contact"]
         );
-        assert_eq!(from_route(&["tooling", "sobjects", "ApexClass"], None), ["ApexClass"]);
+        assert_eq!(
+            from_route(&["tooling", "sobjects", "ApexClass"], None),
+            ["ApexClass"]
+        );
         assert!(from_route(&["composite", "sobjects"], None).is_empty());
     }
 
@@ -91,9 +97,13 @@ mod tests {
 
     #[test]
     fn objects_come_from_bodies() {
-        let body = br#"{"records":[{"attributes":{"type":"Contact"}},{"attributes":{"type":"Account"}}]}"#;
+        let body =
+            br#"{"records":[{"attributes":{"type":"Contact"}},{"attributes":{"type":"Account"}}]}"#;
         assert_eq!(from_body(body), ["Account", "Contact"]);
-        assert_eq!(from_body(br#"{"object":"Lead","operation":"insert"}"#), ["Lead"]);
+        assert_eq!(
+            from_body(br#"{"object":"Lead","operation":"insert"}"#),
+            ["Lead"]
+        );
         assert!(from_body(b"not json").is_empty());
     }
 }

@@ -69,7 +69,8 @@ pub fn lock_error(id: Option<&str>) -> ApiError {
 
 /// A failed Collections row with a lock error (`id` kept on update and delete rows).
 pub fn lock_row(id: Option<&str>, keep_id: bool) -> Value {
-    let error = json!({"statusCode": "UNABLE_TO_LOCK_ROW", "message": lock_message(id), "fields": []});
+    let error =
+        json!({"statusCode": "UNABLE_TO_LOCK_ROW", "message": lock_message(id), "fields": []});
     match id {
         Some(id) if keep_id => json!({"id": id, "success": false, "errors": [error]}),
         _ => json!({"success": false, "errors": [error]}),
@@ -91,7 +92,10 @@ mod tests {
             lock_error(Some("001000000000001AAA")).body(),
             json!([{"message":"unable to obtain exclusive access to this record or 1 records: 001000000000001AAA","errorCode":"UNABLE_TO_LOCK_ROW","fields":[]}])
         );
-        let m = unknown_exception(7).body()[0]["message"].as_str().unwrap().to_owned();
+        let m = unknown_exception(7).body()[0]["message"]
+            .as_str()
+            .unwrap()
+            .to_owned();
         assert!(m.starts_with("An unexpected error occurred. Please include this ErrorId"));
     }
 

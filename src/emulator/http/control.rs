@@ -40,9 +40,7 @@ pub async fn entry(
         (["clock"], &Method::POST) => set_clock(&state, &body),
         (["faults"], &Method::GET) => Ok(Reply::ok(state.controls.list())),
         (["faults"], &Method::POST) => add_fault(&state, &body),
-        (["faults"], &Method::DELETE) => {
-            Ok(Reply::ok(json!({"deleted": state.controls.clear()})))
-        }
+        (["faults"], &Method::DELETE) => Ok(Reply::ok(json!({"deleted": state.controls.clear()}))),
         (["faults", id], &Method::GET) => fault_id(id)
             .and_then(|id| state.controls.get(id).ok_or_else(no_such_fault))
             .map(Reply::ok),
@@ -61,9 +59,7 @@ pub async fn entry(
         (["reset"], _) => Err(not_allowed(&method, &["POST"])),
         (["faults"], _) => Err(not_allowed(&method, &["GET", "POST", "DELETE"])),
         (["faults", _], _) => Err(not_allowed(&method, &["GET", "DELETE"])),
-        (["clock"] | ["latency"] | ["allowance"], _) => {
-            Err(not_allowed(&method, &["GET", "POST"]))
-        }
+        (["clock"] | ["latency"] | ["allowance"], _) => Err(not_allowed(&method, &["GET", "POST"])),
         _ => Err(ApiError::not_found()),
     };
     out.unwrap_or_else(ApiError::into_reply).into_response()
@@ -118,7 +114,11 @@ fn fault_id(text: &str) -> Result<u64, ApiError> {
 }
 
 fn no_such_fault() -> ApiError {
-    ApiError::rest(StatusCode::NOT_FOUND, "NOT_FOUND", "No fault rule with that id")
+    ApiError::rest(
+        StatusCode::NOT_FOUND,
+        "NOT_FOUND",
+        "No fault rule with that id",
+    )
 }
 
 fn add_fault(state: &EmulatorState, body: &Bytes) -> Result<Reply, ApiError> {

@@ -54,7 +54,9 @@ pub async fn apply(State(state): State<EmulatorState>, req: Request, next: Next)
         objects,
     });
     let Some(fault) = fault else {
-        return next.run(Request::from_parts(parts, Body::from(bytes))).await;
+        return next
+            .run(Request::from_parts(parts, Body::from(bytes)))
+            .await;
     };
     let is_data = route_segs.is_some();
     match fault.kind {
@@ -63,10 +65,13 @@ pub async fn apply(State(state): State<EmulatorState>, req: Request, next: Next)
         FaultKind::InvalidSessionId => reject(&state, ApiError::invalid_session(), is_data),
         FaultKind::Hang => {
             state.controls.hang(fault.hang_duration()).await;
-            next.run(Request::from_parts(parts, Body::from(bytes))).await
+            next.run(Request::from_parts(parts, Body::from(bytes)))
+                .await
         }
         FaultKind::CommitThenFail => {
-            let answered = next.run(Request::from_parts(parts, Body::from(bytes))).await;
+            let answered = next
+                .run(Request::from_parts(parts, Body::from(bytes)))
+                .await;
             // Read the handler's answer to the end so the write is complete, then drop it.
             let _ = to_bytes(answered.into_body(), MAX_BODY).await;
             let error = if fault.status == Some(503) {
@@ -115,7 +120,9 @@ async fn lock(
     let body = match &plan.query {
         Some(q) => {
             let Ok(uri) = format!("{}?{q}", parts.uri.path()).parse::<Uri>() else {
-                return next.run(Request::from_parts(parts, Body::from(bytes))).await;
+                return next
+                    .run(Request::from_parts(parts, Body::from(bytes)))
+                    .await;
             };
             parts.uri = uri;
             bytes

@@ -137,7 +137,11 @@ pub fn route_template(method: &str, segments: &[String]) -> String {
         [] => vec![],
         ["sobjects"] => vec!["sobjects"],
         ["sobjects", _] => vec!["sobjects", "{object}"],
-        ["sobjects", _, w @ ("describe" | "updated" | "deleted" | "listviews" | "quickActions")] => {
+        [
+            "sobjects",
+            _,
+            w @ ("describe" | "updated" | "deleted" | "listviews" | "quickActions"),
+        ] => {
             vec!["sobjects", "{object}", w]
         }
         ["sobjects", _, "describe", w, ..] => vec!["sobjects", "{object}", "describe", w],
@@ -209,13 +213,22 @@ mod tests {
         };
         assert_eq!(t("GET", "query"), "GET /query");
         assert_eq!(t("GET", "query/01gxx-2000"), "GET /query/{locator}");
-        assert_eq!(t("PATCH", "composite/sobjects"), "PATCH /composite/sobjects");
+        assert_eq!(
+            t("PATCH", "composite/sobjects"),
+            "PATCH /composite/sobjects"
+        );
         assert_eq!(
             t("PATCH", "composite/sobjects/Account/Ext__c"),
             "PATCH /composite/sobjects/{object}/{field}"
         );
-        assert_eq!(t("GET", "sobjects/Account/001x"), "GET /sobjects/{object}/{id}");
-        assert_eq!(t("GET", "sobjects/Account/describe"), "GET /sobjects/{object}/describe");
+        assert_eq!(
+            t("GET", "sobjects/Account/001x"),
+            "GET /sobjects/{object}/{id}"
+        );
+        assert_eq!(
+            t("GET", "sobjects/Account/describe"),
+            "GET /sobjects/{object}/describe"
+        );
         assert_eq!(
             t("PATCH", "sobjects/Account/Ext__c/A-1"),
             "PATCH /sobjects/{object}/{field}/{value}"

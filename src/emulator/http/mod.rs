@@ -42,8 +42,8 @@ mod wire;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::middleware::from_fn_with_state;
 use axum::http::{HeaderMap, Method, Uri};
+use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 
