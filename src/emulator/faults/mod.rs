@@ -232,7 +232,8 @@ mod tests {
         let listed = c.list();
         assert_eq!(listed["faults"][1]["seen"], 1);
         assert_eq!(listed["faults"][1]["fired"], 0);
-        // The 503 is spent; the hang rule's nth=1 has passed.
+        // The 503 is spent; the pre-empted hang rule is still due and fires now, once.
+        assert_eq!(c.decide(&subject()).unwrap().kind, FaultKind::Hang);
         assert!(c.decide(&subject()).is_none());
         assert!(c.remove(a));
         assert!(!c.remove(a));
