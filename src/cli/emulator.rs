@@ -34,9 +34,10 @@ pub struct Args {
     /// Keep the org in this directory across restarts (the CA file is written here too).
     #[arg(long, value_name = "DIR")]
     pub data: Option<PathBuf>,
-    /// Latency profile to simulate (passed to the latency layer).
-    #[arg(long, value_name = "PROFILE")]
-    pub latency: Option<String>,
+    /// Latency profile to simulate: zero (none), lan (1–3 ms) or sf-typical (50–200 ms by
+    /// kind of call); changeable later through `POST /__emulator/latency`.
+    #[arg(long, value_name = "PROFILE", value_enum)]
+    pub latency: Option<crate::emulator::latency::LatencyProfile>,
     /// Separates several emulators: IDs, org ID and credentials differ per seed.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
@@ -124,7 +125,7 @@ async fn serve(args: &Args, printer: &Printer) -> Result<(), Failure> {
     };
     let mut options = EmulatorOptions::new(org);
     options.seed = args.seed;
-    options.latency = args.latency.clone();
+    options.latency = args.latency.map(|p| p.as_str().to_owned());
     let state = EmulatorState::new(options);
     if let Some(store) = store {
         state.set_store(store);

@@ -6,8 +6,10 @@
 
 pub mod clock;
 pub mod dml;
+pub mod faults;
 pub mod fixture;
 pub mod http;
+pub mod latency;
 pub mod metadata;
 pub mod model;
 pub mod persist;

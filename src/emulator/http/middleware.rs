@@ -6,7 +6,7 @@ use axum::http::{HeaderMap, HeaderName, StatusCode, header};
 use percent_encoding::percent_decode_str;
 
 use super::errors::ApiError;
-use super::journal::CallClass;
+use super::journal::{CallClass, route_template};
 use super::state::EmulatorState;
 
 /// `Sforce-Limit-Info`.
@@ -66,16 +66,39 @@ pub fn classify(segments: &[String]) -> CallClass {
 
 /// Count one call toward the daily allowance; 403 `REQUEST_LIMIT_EXCEEDED` once it is used up
 /// (a refused call is not counted).
+#[allow(
+    dead_code,
+    reason = "for calls outside /services/data/vXX.X (Bulk 1.0, SOAP) that have no segments"
+)]
 pub fn account(state: &EmulatorState, class: CallClass) -> Result<(), ApiError> {
-    let max = state.daily_allowance();
-    if class != CallClass::Auth && state.journal.api_usage() >= max {
+    check_allowance(state, class)?;
+    state.journal.record(class);
+    Ok(())
+}
+
+/// Like [`account`] for a data call, classified from its segments after the version and also
+/// counted under its route template (`GET /query`).
+pub fn account_call(
+    state: &EmulatorState,
+    method: &axum::http::Method,
+    segments: &[String],
+) -> Result<(), ApiError> {
+    let class = classify(segments);
+    check_allowance(state, class)?;
+    state
+        .journal
+        .record_route(class, route_template(method.as_str(), segments));
+    Ok(())
+}
+
+fn check_allowance(state: &EmulatorState, class: CallClass) -> Result<(), ApiError> {
+    if class != CallClass::Auth && state.journal.api_usage() >= state.daily_allowance() {
         return Err(ApiError::rest(
             StatusCode::FORBIDDEN,
             "REQUEST_LIMIT_EXCEEDED",
             "TotalRequests Limit exceeded.",
         ));
     }
-    state.journal.record(class);
     Ok(())
 }
 

@@ -15,7 +15,8 @@
 //! | `metadata_deploy/` | `metadata/deployRequest`: Metadata API REST deploy with test levels |
 //! | `soap/` | `/services/Soap/u/…`: `undelete` and `login` |
 //! | `bulk2/` | `jobs/ingest`, `jobs/query`: Bulk API 2.0 |
-//! | `control.rs` | `/__emulator/…` test controls (journal, reset, clock) |
+//! | `control.rs` | `/__emulator/…` test controls (journal, reset, clock, faults, latency) |
+//! | `fault_layer.rs`, `latency_layer.rs` | scripted faults and latency around every route |
 //!
 //! Every data route goes through `routes::dispatch`, so trailing slashes, versions, sessions,
 //! API accounting and `Sforce-Limit-Info` are handled in one place (`middleware.rs`).
@@ -29,7 +30,9 @@ mod control;
 mod cursors;
 mod describe;
 mod errors;
+mod fault_layer;
 mod journal;
+mod latency_layer;
 mod limits;
 mod metadata_deploy;
 mod middleware;
@@ -48,6 +51,7 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, Uri};
+use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 
@@ -68,6 +72,8 @@ pub fn app(state: EmulatorState) -> Router {
         .route("/services/Soap/{*rest}", axum::routing::post(soap::entry))
         .route("/__emulator/{*rest}", any(control::entry))
         .fallback(not_found)
+        .layer(from_fn_with_state(state.clone(), fault_layer::apply))
+        .layer(from_fn_with_state(state.clone(), latency_layer::apply))
         .with_state(state)
 }
 

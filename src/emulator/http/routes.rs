@@ -54,7 +54,7 @@ fn decode(
         _ => return Err(ApiError::not_found()),
     };
     segments.remove(0);
-    middleware::account(state, middleware::classify(&segments))?;
+    middleware::account_call(state, &method, &segments)?;
     let query = uri
         .query()
         .map(|q| {

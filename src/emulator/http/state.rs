@@ -203,6 +203,8 @@ pub struct Inner {
     pub org_id: String,
     /// The `--latency` profile, for the later fault/latency layer.
     pub latency: Option<String>,
+    /// Fault rules, the latency profile and the org `reset` returns to.
+    pub controls: crate::emulator::faults::Controls,
     /// The daily API allowance (read without the org lock).
     daily_allowance: AtomicU64,
     instance_url: RwLock<String>,
@@ -253,6 +255,8 @@ impl EmulatorState {
             refresh_tokens: Mutex::new(HashMap::new()),
         };
         let started = clock.now();
+        let controls =
+            crate::emulator::faults::Controls::new(options.seed, options.latency.as_deref(), &org);
         Self {
             inner: Arc::new(Inner {
                 org: Arc::new(Mutex::new(org)),
@@ -268,6 +272,7 @@ impl EmulatorState {
                 deploys: Mutex::default(),
                 org_id,
                 latency: options.latency,
+                controls,
                 daily_allowance,
                 instance_url: RwLock::new("http://localhost".to_owned()),
                 schema_modified: Mutex::new(HashMap::new()),
