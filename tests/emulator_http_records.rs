@@ -23,6 +23,20 @@ async fn create(app: &Router, obj: &str, body: Value) -> String {
     a.json()["id"].as_str().unwrap().to_owned()
 }
 
+/// `POST composite/sobjects` with `n` Accounts named `{prefix}{i}`.
+async fn post_accounts(app: &Router, prefix: &str, n: usize) -> common::Answer {
+    let records: Vec<Value> = (0..n)
+        .map(|i| json!({"attributes":{"type":"Account"},"Name":format!("{prefix}{i}")}))
+        .collect();
+    send(
+        app,
+        Method::POST,
+        &format!("{V}/composite/sobjects"),
+        Some(&json!({"records": records}).to_string()),
+    )
+    .await
+}
+
 #[tokio::test]
 async fn create_read_update_delete_round_trip() {
     let (_s, app) = router();
@@ -314,16 +328,7 @@ async fn rows_id(app: &Router) -> String {
 #[tokio::test]
 async fn collections_limits_upsert_and_retrieve() {
     let (_s, app) = router();
-    let many: Vec<Value> = (0..201)
-        .map(|i| json!({"attributes":{"type":"Account"},"Name":format!("N{i}")}))
-        .collect();
-    let a = send(
-        &app,
-        Method::POST,
-        &format!("{V}/composite/sobjects"),
-        Some(&json!({"records": many}).to_string()),
-    )
-    .await;
+    let a = post_accounts(&app, "N", 201).await;
     assert_eq!(a.status, StatusCode::BAD_REQUEST);
     assert_eq!(a.json()[0]["errorCode"], "EXCEEDED_ID_LIMIT");
 
@@ -464,16 +469,7 @@ async fn batch_halts_on_error_with_412() {
 async fn query_pages_through_locators_with_batch_size() {
     let (_s, app) = router();
     for chunk in 0..3 {
-        let recs: Vec<Value> = (0..200)
-            .map(|i| json!({"attributes":{"type":"Account"},"Name":format!("P{chunk}-{i}")}))
-            .collect();
-        let a = send(
-            &app,
-            Method::POST,
-            &format!("{V}/composite/sobjects"),
-            Some(&json!({"records": recs}).to_string()),
-        )
-        .await;
+        let a = post_accounts(&app, &format!("P{chunk}-"), 200).await;
         assert_eq!(a.status, StatusCode::OK);
     }
     let first = common::send_with(
