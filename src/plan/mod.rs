@@ -31,6 +31,7 @@ pub mod fingerprint;
 pub mod forecast;
 pub mod model;
 pub mod name;
+pub mod planner;
 pub mod reason;
 pub mod saved;
 pub mod target;

@@ -37,7 +37,7 @@ pub mod soql_filter;
 pub mod v1;
 
 pub use diagnostic::{Diagnostic, Position, Report, Severity};
-pub use model::Spec;
+pub use model::{KEY_FIELD, Spec};
 pub use secret::{SecretError, SecretRef};
 
 use node::Node;

@@ -7,6 +7,12 @@ use std::time::Duration;
 pub use super::secret::{Inline, SecretRef};
 pub use super::v1::{ConflictPolicy, ConnectionType, Deletes, Direction, TriggerPolicy};
 
+/// The key field apply creates on the subscribing side of every synced object (in two-way, on
+/// both sides): a unique, case-sensitive external-ID text field (18) holding the other org's
+/// record ID. Writes are upserts on it, so a retry or a crash between a write and the commit of
+/// its link never duplicates a record, and links can be rebuilt from the orgs (`orgsync reset`).
+pub const KEY_FIELD: &str = "OrgSync_Source_Id__c";
+
 /// A validated spec.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Spec {
