@@ -212,7 +212,7 @@ impl Store {
         since_ms: i64,
     ) -> Result<BTreeMap<String, u64>, StateError> {
         let rows = sqlx::query(
-            "SELECT object, SUM(records) FROM sync_activity WHERE at_ms >= $1 GROUP BY object",
+            "SELECT object, CAST(SUM(records) AS BIGINT) FROM sync_activity WHERE at_ms >= $1 GROUP BY object",
         )
         .bind(since_ms)
         .fetch_all(self.pool())
@@ -221,7 +221,7 @@ impl Store {
         Ok(rows
             .iter()
             .map(|r| {
-                let n: i64 = r.try_get(1).unwrap_or(0);
+                let n: i64 = r.get(1);
                 (r.get::<String, _>(0), u64::try_from(n).unwrap_or(0))
             })
             .collect())
