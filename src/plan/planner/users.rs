@@ -102,7 +102,7 @@ pub fn plan(snapshot: &Snapshot, suffix: Option<&str>) -> Vec<Change> {
                     (Some(x), Some(y)) => !same(x, y),
                     (x, y) => x.is_some() != y.is_some(),
                 };
-                if before.is_none() || differs {
+                if (before.is_none() && now.is_some()) || differs {
                     a.push(AttributeChange::new(name(attr), value(was), value(now)));
                 }
             }
