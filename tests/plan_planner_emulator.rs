@@ -77,7 +77,10 @@ async fn default_orgs_snapshot_fixture() {
     );
     assert_eq!(committed.secondary.objects, snap.secondary.objects);
     assert_eq!(committed.primary.triggers, snap.primary.triggers);
-    assert_eq!(committed.primary.metadata.is_some(), snap.primary.metadata.is_some());
+    assert_eq!(
+        committed.primary.metadata.is_some(),
+        snap.primary.metadata.is_some()
+    );
 }
 
 const CONTINUITY: &str = "    Account:
