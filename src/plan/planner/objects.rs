@@ -12,7 +12,7 @@ use crate::plan::model::{Action, Area, Change, OrgSide, Reason, Rule};
 use crate::spec::model::{FieldSet, ObjectSync};
 
 use super::Ctx;
-use super::compat::{Compat, compat, kind_label};
+use super::compat::{AUTO_NUMBER_AS_TEXT_MIN, Compat, compat, kind_label};
 use super::resolve::{FieldPair, fields};
 use super::util::{attention, field_target, is_custom, name, object_target, same};
 
@@ -433,6 +433,23 @@ fn create_field<'a>(
     paths: &Paths,
 ) -> Subscriber<'a> {
     let obj = out.name.clone();
+    if pf.field_type == FieldType::AutoNumber {
+        out.changes.push(attention(
+            Area::ObjectsAndFields,
+            Rule::FieldMissing,
+            field_target(OrgSide::Secondary, &obj, sub_name),
+            "subscriber field not found in the secondary",
+            Reason::at(
+                format!("{obj}.{} is published onto it", pf.name),
+                paths.fields.clone(),
+            ),
+            Some(format!(
+                "create {obj}.{sub_name} in the secondary as text of {AUTO_NUMBER_AS_TEXT_MIN} or more (a copied auto-number could not be written)"
+            )),
+            true,
+        ));
+        return Subscriber::Reported;
+    }
     if mapped {
         out.changes.push(attention(
             Area::ObjectsAndFields,
