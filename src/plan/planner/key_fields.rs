@@ -4,13 +4,12 @@
 //! never rewrites a field that may hold links).
 
 use crate::observe::{FieldType, ObjectSchema};
-use crate::plan::detail::{AttrValue, AttributeChange, Detail};
 use crate::plan::model::{Action, Area, Change, OrgSide, Reason, Rule};
 use crate::spec::KEY_FIELD;
 
 use super::Ctx;
 use super::objects::ObjectOutcome;
-use super::util::{attention, field_target, name};
+use super::util::{attention, field_target};
 
 /// The key field's length: a Salesforce record ID.
 pub const KEY_LENGTH: u64 = 18;
@@ -44,26 +43,14 @@ fn one(o: &ObjectOutcome<'_>, side: OrgSide, schema: Option<&ObjectSchema>) -> O
         "two-way: records from the secondary are upserted on its record ID"
     };
     match schema.and_then(|s| s.field(KEY_FIELD)) {
-        None => Some(
-            Change::new(
-                format!("key-field:{}:{}.{KEY_FIELD}", side.label(), o.name),
-                Area::KeyFields,
-                Action::Create,
-                target,
-                "create key field (text 18, external ID, unique)",
-                Reason::new(reason),
-            )
-            .with_detail(Detail::attributes(vec![
-                AttributeChange::new(name("type"), None, Some(AttrValue::Name(name("text")))),
-                AttributeChange::new(
-                    name("length"),
-                    None,
-                    Some(AttrValue::Number(KEY_LENGTH as i64)),
-                ),
-                AttributeChange::new(name("external ID"), None, Some(AttrValue::Flag(true))),
-                AttributeChange::new(name("unique"), None, Some(AttrValue::Flag(true))),
-            ])),
-        ),
+        None => Some(Change::new(
+            format!("key-field:{}:{}.{KEY_FIELD}", side.label(), o.name),
+            Area::KeyFields,
+            Action::Create,
+            target,
+            "create key field (text 18, external ID, unique)",
+            Reason::new(reason),
+        )),
         Some(f) => {
             let mut wrong = Vec::new();
             if f.field_type != FieldType::Text {
