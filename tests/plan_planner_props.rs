@@ -4,7 +4,7 @@
 
 mod planner_support;
 
-use orgsync::observe::{FieldSchema, FieldType, ObjectSchema, Snapshot};
+use orgsync::observe::{FieldSchema, FieldType, MetadataKind, ObjectSchema, OrgUser, Snapshot};
 use orgsync::plan::check;
 use orgsync::plan::planner::{StateView, plan};
 use orgsync::spec::KEY_FIELD;
@@ -126,17 +126,34 @@ fn scenario(bytes: &[u8]) -> (orgsync::spec::Spec, Snapshot) {
     if objects.is_empty() {
         objects.push("Account");
     }
+    let users = d.flip();
+    let policies = ["primary-only", "mirror", "inactive-in-secondary"];
+    let triggers = d.flip().then(|| {
+        let default = policies[d.roll(3)];
+        let case = policies[d.roll(3)];
+        format!(
+            "  triggers:\n    default: {default}\n    overrides:\n      CaseTrigger_UpdateDesc: {case}"
+        )
+    });
+    let flags = Flags { users, ..flags };
     let mut snap = default_orgs();
     for org in [&mut snap.primary, &mut snap.secondary] {
         org.objects.clear();
         org.field_access.clear();
-        org.users = None;
-        org.profiles = None;
-        org.roles = None;
-        org.triggers = None;
-        org.metadata = None;
+        if !users {
+            org.users = None;
+            org.profiles = None;
+            org.roles = None;
+        }
+        if triggers.is_none() {
+            org.triggers = None;
+        }
+        if !flags.metadata {
+            org.metadata = None;
+        }
         org.record_counts.clear();
     }
+    perturb(&mut snap, &mut d, noisy);
     let mut yaml = String::new();
     for &o in &objects {
         let mut primary = Vec::new();
@@ -203,7 +220,59 @@ fn scenario(bytes: &[u8]) -> (orgsync::spec::Spec, Snapshot) {
         };
         yaml.push_str(&format!("    {o}:\n      publish: {{fields: {fields}}}\n"));
     }
-    (spec(flags, yaml.trim_end(), ""), snap)
+    (
+        spec(flags, yaml.trim_end(), triggers.as_deref().unwrap_or("")),
+        snap,
+    )
+}
+
+/// Differences in users, triggers and metadata between the orgs.
+fn perturb(snap: &mut Snapshot, d: &mut Dice<'_>, noisy: bool) {
+    let primary_users = snap.primary.users.clone().unwrap_or_default();
+    if let Some(users) = snap.secondary.users.as_mut() {
+        for u in &primary_users {
+            let copy = |active: bool, role: Option<String>| OrgUser {
+                id: "005y".into(),
+                username: format!("{}.dr", u.username),
+                profile: u.profile.clone(),
+                role,
+                active,
+            };
+            match d.roll(5) {
+                0 => users.push(copy(true, None)),
+                1 => users.push(copy(!u.active, u.role.clone())),
+                2 => users.push(copy(u.active, u.role.clone())),
+                _ => {}
+            }
+        }
+        users.sort_by(|a, b| a.username.cmp(&b.username));
+        users.dedup_by(|a, b| a.username == b.username);
+    }
+    if noisy && let Some(roles) = snap.secondary.roles.as_mut() {
+        roles.retain(|_| d.roll(4) > 0);
+    }
+    if let Some(triggers) = snap.secondary.triggers.as_mut() {
+        triggers.retain(|_| d.roll(4) > 0);
+        for t in triggers.iter_mut() {
+            match d.roll(4) {
+                0 => t.status = "Inactive".into(),
+                1 => t.status = "Active".into(),
+                2 => t.body.push_str("\n// changed in the secondary"),
+                _ => {}
+            }
+        }
+    }
+    if let Some(items) = snap.secondary.metadata.as_mut() {
+        items.retain(|_| d.roll(6) > 0);
+        for m in items
+            .iter_mut()
+            .filter(|m| m.kind == MetadataKind::ApexClass)
+        {
+            if d.flip() {
+                m.content.push_str("\n// older");
+            }
+        }
+    }
 }
 
 proptest! {
