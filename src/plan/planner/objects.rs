@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use crate::observe::{FieldSchema, FieldType, ObjectSchema, OrgSnapshot};
 use crate::plan::detail::{AttrValue, AttributeChange, Detail};
 use crate::plan::model::{Action, Area, Change, OrgSide, Reason, Rule};
+use crate::spec::hint::did_you_mean;
 use crate::spec::model::{FieldSet, ObjectSync};
 
 use super::Ctx;
@@ -69,6 +70,13 @@ pub fn definition(f: &FieldSchema) -> Vec<AttributeChange> {
     add("precision", f.precision);
     add("scale", f.scale);
     add("digits", f.digits);
+    if let Some(picklist) = &f.picklist {
+        out.push(AttributeChange::new(
+            name("values"),
+            None,
+            num(picklist.values.len() as u64),
+        ));
+    }
     if !f.reference_to.is_empty() {
         out.push(AttributeChange::new(
             name("references"),
@@ -214,10 +222,16 @@ fn field<'a>(
             field_target(OrgSide::Primary, &obj, &pair.publisher),
             "published field not found in the primary",
             Reason::at("listed in publish.fields", paths.fields.clone()),
-            Some(format!(
-                "check the field name, or give the integration user read access to {obj}.{} in the primary",
-                pair.publisher
-            )),
+            Some(match did_you_mean(&pair.publisher, p.fields.keys().map(String::as_str)) {
+                Some(close) => format!(
+                    "did you mean {close}? Otherwise give the integration user read access to {obj}.{} in the primary",
+                    pair.publisher
+                ),
+                None => format!(
+                    "check the field name, or give the integration user read access to {obj}.{} in the primary",
+                    pair.publisher
+                ),
+            }),
             true,
         ));
         out.fields

@@ -9,10 +9,11 @@
 use crate::observe::{ApexTrigger, Snapshot};
 use crate::plan::detail::{AttrValue, AttributeChange, Detail};
 use crate::plan::diff::{DEFAULT_MAX_LINES, unified};
-use crate::plan::model::{Action, Area, Change, OrgSide, Reason, Target};
+use crate::plan::model::{Action, Area, Change, OrgSide, Reason, Rule, Target};
+use crate::spec::hint::did_you_mean;
 use crate::spec::model::{TriggerPolicy, TriggerSettings};
 
-use super::util::{name, same};
+use super::util::{attention, name, same};
 
 /// `Active`.
 pub const ACTIVE: &str = "Active";
@@ -62,6 +63,28 @@ pub fn plan(snapshot: &Snapshot, settings: &TriggerSettings) -> Vec<Change> {
         return Vec::new();
     };
     let mut out = Vec::new();
+    for overridden in settings.overrides.keys() {
+        if primary.iter().any(|t| same(&t.name, overridden)) {
+            continue;
+        }
+        let suggestion = did_you_mean(overridden, primary.iter().map(|t| t.name.as_str()))
+            .map_or_else(
+                || "check the trigger name".to_owned(),
+                |s| format!("did you mean {s}?"),
+            );
+        out.push(attention(
+            Area::Triggers,
+            Rule::UnknownTrigger,
+            Target::item(OrgSide::Primary, name(overridden)),
+            "trigger override names no trigger of the primary",
+            Reason::at(
+                "listed under triggers.overrides",
+                format!("spec.triggers.overrides.{overridden}"),
+            ),
+            Some(suggestion),
+            false,
+        ));
+    }
     for t in primary.iter().filter(|t| !same(&t.status, "Deleted")) {
         let (policy, path) = policy(settings, &t.name);
         let theirs = secondary
