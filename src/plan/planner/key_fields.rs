@@ -83,3 +83,41 @@ fn one(o: &ObjectOutcome<'_>, side: OrgSide, schema: Option<&ObjectSchema>) -> O
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::planner::testing::{default_orgs, spec};
+    use crate::plan::planner::{Ctx, objects};
+
+    #[test]
+    fn both_sides_in_two_way_and_a_valid_key_is_left_alone() {
+        let spec = spec(
+            "two-way",
+            "",
+            "    Account:\n      publish: {fields: [Name]}",
+            "",
+        );
+        let mut snapshot = default_orgs();
+        let mut key = crate::plan::planner::compat::tests::field(KEY_FIELD, FieldType::Text);
+        key.length = KEY_LENGTH;
+        key.external_id = true;
+        key.unique = true;
+        snapshot
+            .primary
+            .objects
+            .get_mut("Account")
+            .unwrap()
+            .as_mut()
+            .unwrap()
+            .fields
+            .insert(KEY_FIELD.into(), key);
+        let ctx = Ctx {
+            spec: &spec,
+            snapshot: &snapshot,
+        };
+        let o = objects::object(&ctx, &spec.objects[0]);
+        let ids: Vec<String> = check(&ctx, &o).into_iter().map(|c| c.id).collect();
+        assert_eq!(ids, ["key-field:secondary:Account.OrgSync_Source_Id__c"]);
+    }
+}

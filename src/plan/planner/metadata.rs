@@ -91,3 +91,36 @@ pub fn plan(snapshot: &Snapshot, outcomes: &[ObjectOutcome<'_>]) -> Vec<Change> 
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::planner::testing::{default_orgs, spec};
+    use crate::plan::planner::{Ctx, objects};
+
+    #[test]
+    fn published_fields_and_unsupported_kinds_are_left_out() {
+        let spec = spec(
+            "one-way",
+            "    syncMetadata: true",
+            "    Account:\n      publish: {fields: [Name, Support_Email__c]}",
+            "",
+        );
+        let snapshot = default_orgs();
+        let ctx = Ctx {
+            spec: &spec,
+            snapshot: &snapshot,
+        };
+        let outcomes = vec![objects::object(&ctx, &spec.objects[0])];
+        let ids: Vec<String> = plan(&snapshot, &outcomes)
+            .into_iter()
+            .map(|c| c.id)
+            .collect();
+        // Support_Email__c is published (an ObjectsAndFields change); the page, layouts,
+        // permission sets and record types are kinds apply cannot deploy.
+        assert_eq!(ids, ["metadata:secondary:ApexClass AccountRatingTest"]);
+        let mut unread = snapshot.clone();
+        unread.secondary.metadata = None;
+        assert!(plan(&unread, &outcomes).is_empty());
+    }
+}

@@ -166,3 +166,58 @@ pub fn plan(snapshot: &Snapshot, settings: &TriggerSettings) -> Vec<Change> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    fn settings(default: TriggerPolicy, overrides: &[(&str, TriggerPolicy)]) -> TriggerSettings {
+        TriggerSettings {
+            default,
+            overrides: overrides
+                .iter()
+                .map(|(n, p)| (n.to_string(), p.clone()))
+                .collect::<BTreeMap<_, _>>(),
+        }
+    }
+
+    fn trigger(name: &str, status: &str) -> ApexTrigger {
+        ApexTrigger {
+            name: name.into(),
+            object: "Case".into(),
+            status: status.into(),
+            api_version: None,
+            body_hash: String::new(),
+            body: "trigger T on Case (before update) {}".into(),
+        }
+    }
+
+    #[test]
+    fn policies_decide_the_secondary_status() {
+        let s = settings(
+            TriggerPolicy::Mirror,
+            &[
+                ("Only", TriggerPolicy::PrimaryOnly),
+                ("Quiet", TriggerPolicy::InactiveInSecondary),
+            ],
+        );
+        assert_eq!(wanted(&s, &trigger("Any", "Active")), Some(ACTIVE));
+        assert_eq!(wanted(&s, &trigger("Any", "Inactive")), Some(INACTIVE));
+        assert_eq!(wanted(&s, &trigger("only", "Active")), None);
+        assert_eq!(wanted(&s, &trigger("Quiet", "Active")), Some(INACTIVE));
+        assert_eq!(policy(&s, "quiet").1, "spec.triggers.overrides.Quiet");
+        assert_eq!(policy(&s, "Other").1, "spec.triggers.default");
+    }
+
+    #[test]
+    fn unchanged_triggers_plan_nothing() {
+        let mut snap = crate::plan::planner::testing::default_orgs();
+        snap.secondary.triggers = snap.primary.triggers.clone();
+        let s = settings(TriggerPolicy::Mirror, &[]);
+        assert!(plan(&snap, &s).is_empty());
+        snap.secondary.triggers = None;
+        assert!(plan(&snap, &s).is_empty(), "not read: nothing planned");
+    }
+}
