@@ -178,7 +178,7 @@ mod tests {
             default,
             overrides: overrides
                 .iter()
-                .map(|(n, p)| (n.to_string(), p.clone()))
+                .map(|(n, p)| (n.to_string(), *p))
                 .collect::<BTreeMap<_, _>>(),
         }
     }
