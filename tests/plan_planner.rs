@@ -179,7 +179,7 @@ fn every_blocking_rule() {
     Contact:
       publish: {fields: [LastName, AccountId, Title]}
     Case:
-      publish: {fields: [Subject, Nonexistent__c, Product_Area__c]}
+      publish: {fields: [Subject, Nonexistent__c, Product_Area__c, Product_Aera__c]}
     Invoice__c:
       publish: {fields: [Amount_Due__c]}
     Invoice_Line__c:
@@ -351,7 +351,8 @@ fn triggers_per_policy() {
     default: mirror
     overrides:
       AccountTrigger: primary-only
-      ContactTrigger_Normalize: inactive-in-secondary",
+      ContactTrigger_Normalize: inactive-in-secondary
+      CaseTrigger_UpdateDsc: primary-only",
     );
     let mut snap = orgs(&spec);
     let triggers = snap.secondary.triggers.as_mut().unwrap();
@@ -373,6 +374,16 @@ fn triggers_per_policy() {
     assert_eq!(trigger("CaseTrigger_UpdateDesc"), Some(Action::Update));
     assert_eq!(trigger("ContactTrigger_Normalize"), Some(Action::Update));
     assert_eq!(trigger("InvoiceTrigger_DueDate"), Some(Action::Create));
+    let unknown = plan
+        .changes
+        .iter()
+        .find(|c| c.id == "rule:unknown-trigger:primary:CaseTrigger_UpdateDsc")
+        .unwrap();
+    assert!(!unknown.blocking);
+    assert_eq!(
+        unknown.problem.as_ref().unwrap().hint.as_deref(),
+        Some("did you mean CaseTrigger_UpdateDesc?")
+    );
     insta::assert_snapshot!(plain(&plan));
     converges(&spec, &snap, &plan);
 }

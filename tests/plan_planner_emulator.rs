@@ -140,3 +140,33 @@ async fn continuity_plan_on_the_default_orgs() {
     assert_eq!(again.in_area(Area::Records).count(), 0);
     insta::assert_snapshot!("continuity_default_orgs", plain(&plan));
 }
+
+const INVOICES: &str = "    Account:
+      publish: {fields: [Name, Phone, AccountNumber]}
+    Invoice__c:
+      publish: {fields: \"*\"}
+    Invoice_Line__c:
+      publish: {fields: \"*\", exclude: [Product__c]}";
+
+#[tokio::test]
+async fn two_way_invoices_on_the_default_orgs() {
+    let (p, s) = (
+        start(DefaultOrg::Primary, 43),
+        start(DefaultOrg::Secondary, 43),
+    );
+    set_tokens("PLANNER_T_INV", &p, &s);
+    let spec = spec("PLANNER_T_INV", &p, &s, &Conn::default(), INVOICES);
+    let mut spec = spec;
+    spec.connection.direction = orgsync::spec::model::Direction::TwoWay;
+    let snap = observe::observe(&spec).await.unwrap();
+    let plan = plan(&spec, &snap, &StateView::default());
+    assert_eq!(check(&plan), vec![]);
+    assert!(!plan.is_blocked(), "{}", plain(&plan));
+    // Parents first: Account, then Invoice__c, then its lines.
+    let order: Vec<&str> = plan
+        .in_area(Area::Records)
+        .map(|c| c.reason.text.as_str())
+        .collect();
+    assert!(order.iter().any(|r| r.contains("object 3 of 3")));
+    insta::assert_snapshot!("two_way_invoices_default_orgs", plain(&plan));
+}

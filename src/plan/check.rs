@@ -34,8 +34,12 @@ pub enum Invariant {
     BlockingIsAttention,
     /// Attention changes write nothing, so they cost no API calls.
     AttentionCostsNothing,
-    /// Record impact appears only on Records-area changes.
+    /// Record impact appears only on Records-area changes, and every Records-area create or
+    /// delete carries one (the records a bulk sync copies, the links an unpublish disconnects).
     RecordImpactArea,
+    /// A change's detail shows something: attributes are not empty, and each attribute changes
+    /// (before differs from after).
+    DetailShowsChange,
     /// Body diffs appear only on Metadata and Triggers changes (bodies, never records).
     DiffArea,
     /// The summary counts match the changes.
@@ -136,6 +140,22 @@ pub fn check(plan: &Plan) -> Vec<Violation> {
                 Invariant::RecordImpactArea,
                 Some(c),
                 "record impact belongs to the Records area".into(),
+            );
+        }
+        if c.area == Area::Records && c.action.is_change() && c.record_impact.is_none() {
+            v(
+                Invariant::RecordImpactArea,
+                Some(c),
+                "a Records-area change carries its record impact".into(),
+            );
+        }
+        if let Some(Detail::Attributes { attributes }) = &c.detail
+            && (attributes.is_empty() || attributes.iter().any(|a| a.before == a.after))
+        {
+            v(
+                Invariant::DetailShowsChange,
+                Some(c),
+                "attributes must be non-empty and each must change".into(),
             );
         }
         if matches!(c.detail, Some(Detail::Diff { .. }))

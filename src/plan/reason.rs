@@ -57,6 +57,8 @@ pub enum Rule {
     OverBudget,
     /// The key field exists but is not a unique external-ID text field of 18.
     KeyFieldInvalid,
+    /// A trigger override names no trigger of the primary.
+    UnknownTrigger,
 }
 
 impl Rule {
@@ -73,6 +75,7 @@ impl Rule {
             Rule::MissingProfileOrRole => "missing-profile-or-role",
             Rule::OverBudget => "over-budget",
             Rule::KeyFieldInvalid => "key-field-invalid",
+            Rule::UnknownTrigger => "unknown-trigger",
         }
     }
 }

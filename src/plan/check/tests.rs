@@ -229,6 +229,29 @@ fn record_impact_only_in_records() {
 }
 
 #[test]
+fn records_changes_carry_their_impact() {
+    let mut plan = sound();
+    let i = index(&plan, "records:Account");
+    plan.changes[i].record_impact = None;
+    assert_eq!(broken(&plan), [Invariant::RecordImpactArea]);
+}
+
+#[test]
+fn details_show_a_change() {
+    use crate::plan::detail::{AttrValue, AttributeChange};
+    let mut plan = sound();
+    plan.changes[0].detail = Some(Detail::attributes(Vec::new()));
+    assert_eq!(broken(&plan), [Invariant::DetailShowsChange]);
+    let same = AttributeChange::new(
+        n("length"),
+        Some(AttrValue::Number(4)),
+        Some(AttrValue::Number(4)),
+    );
+    plan.changes[0].detail = Some(Detail::attributes(vec![same]));
+    assert_eq!(broken(&plan), [Invariant::DetailShowsChange]);
+}
+
+#[test]
 fn diffs_only_on_bodies() {
     let mut plan = sound();
     let i = index(&plan, "metadata:secondary:ApexClass:OrderService");

@@ -9,6 +9,7 @@ use crate::plan::forecast::{ApiForecast, OrgForecast, Verdict};
 use crate::plan::model::{Area, Change, OrgSide, Reason, Rule, Target};
 
 use super::util::attention;
+use crate::plan::view::thousands as n;
 
 const PATH: &str = "spec.records.apiBudget";
 
@@ -23,7 +24,7 @@ fn one(side: OrgSide, f: &OrgForecast) -> Option<Change> {
             target,
             format!("the forecast exceeds the calls the {org} has left today"),
             Reason::at(
-                format!("~{} calls forecast, {} remaining", f.total(), f.remaining),
+                format!("~{} calls forecast, {} remaining", n(f.total()), n(f.remaining)),
                 PATH,
             ),
             Some(
@@ -38,7 +39,7 @@ fn one(side: OrgSide, f: &OrgForecast) -> Option<Change> {
             target,
             format!("apply alone exceeds apiBudget in the {org}"),
             Reason::at(
-                format!("~{} apply calls, budget {}", f.apply_calls, f.budget_calls),
+                format!("~{} apply calls, budget {}", n(f.apply_calls), n(f.budget_calls)),
                 PATH,
             ),
             Some("raise spec.records.apiBudget, or apply the spec in smaller steps".into()),
@@ -56,7 +57,7 @@ fn one(side: OrgSide, f: &OrgForecast) -> Option<Change> {
                 target,
                 format!("the first bulk sync exceeds apiBudget in the {org}: it is paced over about {days} days"),
                 Reason::at(
-                    format!("~{} calls forecast, budget {}", f.total(), f.budget_calls),
+                    format!("~{} calls forecast, budget {}", n(f.total()), n(f.budget_calls)),
                     PATH,
                 ),
                 Some("raise spec.records.apiBudget, or narrow bulkSync.since or the filters".into()),

@@ -72,3 +72,52 @@ pub fn assign(changes: &mut [Change], snapshot: &Snapshot) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::model::{Reason, Target};
+    use crate::plan::name::Name;
+
+    fn change(id: &str, area: Area, action: Action, side: OrgSide) -> Change {
+        Change::new(
+            id,
+            area,
+            action,
+            Target::item(side, Name::new(id).unwrap()),
+            "s",
+            Reason::new("r"),
+        )
+    }
+
+    #[test]
+    fn deploy_orgs_pay_once_tooling_orgs_per_component() {
+        let mut snap = crate::plan::planner::testing::default_orgs();
+        snap.secondary.is_sandbox = true;
+        let mut changes = vec![
+            change("a", Area::KeyFields, Action::Create, OrgSide::Primary),
+            change("b", Area::KeyFields, Action::Create, OrgSide::Primary),
+            change(
+                "c",
+                Area::ObjectsAndFields,
+                Action::Update,
+                OrgSide::Secondary,
+            ),
+            change("d", Area::Metadata, Action::Create, OrgSide::Secondary),
+            change("e", Area::Users, Action::Create, OrgSide::Secondary),
+            change("f", Area::Users, Action::Delete, OrgSide::Secondary),
+            change("g", Area::Connection, Action::Create, OrgSide::State),
+        ];
+        assign(&mut changes, &snap);
+        let calls: Vec<(u64, u64)> = changes
+            .iter()
+            .map(|c| (c.api_calls.primary, c.api_calls.secondary))
+            .collect();
+        assert_eq!(
+            calls,
+            [(4, 0), (0, 0), (0, 2), (0, 1), (0, 3), (0, 1), (0, 0)]
+        );
+        assert!(!uses_tooling(&snap.primary));
+        assert!(uses_tooling(&snap.secondary));
+    }
+}

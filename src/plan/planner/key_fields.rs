@@ -4,13 +4,12 @@
 //! never rewrites a field that may hold links).
 
 use crate::observe::{FieldType, ObjectSchema};
-use crate::plan::detail::{AttrValue, AttributeChange, Detail};
 use crate::plan::model::{Action, Area, Change, OrgSide, Reason, Rule};
 use crate::spec::KEY_FIELD;
 
 use super::Ctx;
 use super::objects::ObjectOutcome;
-use super::util::{attention, field_target, name};
+use super::util::{attention, field_target};
 
 /// The key field's length: a Salesforce record ID.
 pub const KEY_LENGTH: u64 = 18;
@@ -44,26 +43,14 @@ fn one(o: &ObjectOutcome<'_>, side: OrgSide, schema: Option<&ObjectSchema>) -> O
         "two-way: records from the secondary are upserted on its record ID"
     };
     match schema.and_then(|s| s.field(KEY_FIELD)) {
-        None => Some(
-            Change::new(
-                format!("key-field:{}:{}.{KEY_FIELD}", side.label(), o.name),
-                Area::KeyFields,
-                Action::Create,
-                target,
-                "create key field (text 18, external ID, unique)",
-                Reason::new(reason),
-            )
-            .with_detail(Detail::attributes(vec![
-                AttributeChange::new(name("type"), None, Some(AttrValue::Name(name("text")))),
-                AttributeChange::new(
-                    name("length"),
-                    None,
-                    Some(AttrValue::Number(KEY_LENGTH as i64)),
-                ),
-                AttributeChange::new(name("external ID"), None, Some(AttrValue::Flag(true))),
-                AttributeChange::new(name("unique"), None, Some(AttrValue::Flag(true))),
-            ])),
-        ),
+        None => Some(Change::new(
+            format!("key-field:{}:{}.{KEY_FIELD}", side.label(), o.name),
+            Area::KeyFields,
+            Action::Create,
+            target,
+            "create key field (text 18, external ID, unique)",
+            Reason::new(reason),
+        )),
         Some(f) => {
             let mut wrong = Vec::new();
             if f.field_type != FieldType::Text {
@@ -94,5 +81,43 @@ fn one(o: &ObjectOutcome<'_>, side: OrgSide, schema: Option<&ObjectSchema>) -> O
                 true,
             ))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::planner::testing::{default_orgs, spec};
+    use crate::plan::planner::{Ctx, objects};
+
+    #[test]
+    fn both_sides_in_two_way_and_a_valid_key_is_left_alone() {
+        let spec = spec(
+            "two-way",
+            "",
+            "    Account:\n      publish: {fields: [Name]}",
+            "",
+        );
+        let mut snapshot = default_orgs();
+        let mut key = crate::plan::planner::compat::tests::field(KEY_FIELD, FieldType::Text);
+        key.length = KEY_LENGTH;
+        key.external_id = true;
+        key.unique = true;
+        snapshot
+            .primary
+            .objects
+            .get_mut("Account")
+            .unwrap()
+            .as_mut()
+            .unwrap()
+            .fields
+            .insert(KEY_FIELD.into(), key);
+        let ctx = Ctx {
+            spec: &spec,
+            snapshot: &snapshot,
+        };
+        let o = objects::object(&ctx, &spec.objects[0]);
+        let ids: Vec<String> = check(&ctx, &o).into_iter().map(|c| c.id).collect();
+        assert_eq!(ids, ["key-field:secondary:Account.OrgSync_Source_Id__c"]);
     }
 }

@@ -4,8 +4,13 @@
 //! are not planned: apply cannot deploy them yet. Custom objects and fields that the
 //! objects-and-fields rules look after (published objects, their published and subscribed
 //! fields, the key field) are left to those rules, so nothing is done twice.
+//!
+//! Apply builds custom objects and fields from the primary's describe, so only components whose
+//! definition the snapshot holds are planned: custom objects the primary describes, and custom
+//! fields of described objects, except formulas, roll-up summaries and auto-numbers (their
+//! formula, summary or display format is not read).
 
-use crate::observe::{MetadataItem, MetadataKind, Snapshot};
+use crate::observe::{FieldType, MetadataItem, MetadataKind, Snapshot};
 use crate::plan::detail::Detail;
 use crate::plan::diff::{DEFAULT_MAX_LINES, unified};
 use crate::plan::model::{Action, Area, Change, OrgSide, Reason, Target};
@@ -41,6 +46,28 @@ fn covered(item: &MetadataItem, outcomes: &[ObjectOutcome<'_>]) -> bool {
     }
 }
 
+/// Whether apply has the definition of this custom object or field in the snapshot.
+fn definition_known(item: &MetadataItem, snapshot: &Snapshot) -> bool {
+    let described = |object: &str| snapshot.primary.object(object).flatten();
+    match item.kind {
+        MetadataKind::CustomObject => described(&item.full_name).is_some(),
+        MetadataKind::CustomField => item
+            .full_name
+            .split_once('.')
+            .and_then(|(object, field)| described(object)?.field(field))
+            .is_some_and(|f| {
+                !matches!(
+                    f.field_type,
+                    FieldType::Formula
+                        | FieldType::RollUpSummary
+                        | FieldType::AutoNumber
+                        | FieldType::Other(_)
+                )
+            }),
+        _ => true,
+    }
+}
+
 /// Metadata changes (empty without `syncMetadata` or when either org's metadata was not read).
 pub fn plan(snapshot: &Snapshot, outcomes: &[ObjectOutcome<'_>]) -> Vec<Change> {
     let (Some(primary), Some(secondary)) =
@@ -49,10 +76,9 @@ pub fn plan(snapshot: &Snapshot, outcomes: &[ObjectOutcome<'_>]) -> Vec<Change> 
         return Vec::new();
     };
     let mut out = Vec::new();
-    for item in primary
-        .iter()
-        .filter(|i| SUPPORTED.contains(&i.kind) && !covered(i, outcomes))
-    {
+    for item in primary.iter().filter(|i| {
+        SUPPORTED.contains(&i.kind) && !covered(i, outcomes) && definition_known(i, snapshot)
+    }) {
         let theirs = secondary
             .iter()
             .find(|s| s.kind == item.kind && same(&s.full_name, &item.full_name));
@@ -90,4 +116,50 @@ pub fn plan(snapshot: &Snapshot, outcomes: &[ObjectOutcome<'_>]) -> Vec<Change> 
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::planner::testing::{default_orgs, spec};
+    use crate::plan::planner::{Ctx, objects};
+
+    #[test]
+    fn published_fields_and_unsupported_kinds_are_left_out() {
+        let spec = spec(
+            "one-way",
+            "    syncMetadata: true",
+            "    Account:\n      publish: {fields: [Name, Support_Email__c]}",
+            "",
+        );
+        let snapshot = default_orgs();
+        let ctx = Ctx {
+            spec: &spec,
+            snapshot: &snapshot,
+        };
+        let outcomes = vec![objects::object(&ctx, &spec.objects[0])];
+        let ids: Vec<String> = plan(&snapshot, &outcomes)
+            .into_iter()
+            .map(|c| c.id)
+            .collect();
+        // Support_Email__c is published (an ObjectsAndFields change); the page, layouts,
+        // permission sets and record types are kinds apply cannot deploy.
+        assert_eq!(ids, ["metadata:secondary:ApexClass AccountRatingTest"]);
+        // Fields of objects the snapshot does not describe have no definition to deploy.
+        let mut missing = snapshot.clone();
+        missing
+            .secondary
+            .metadata
+            .as_mut()
+            .unwrap()
+            .retain(|i| i.full_name != "Opportunity.Delivery_Status__c");
+        let ids: Vec<String> = plan(&missing, &outcomes)
+            .into_iter()
+            .map(|c| c.id)
+            .collect();
+        assert_eq!(ids, ["metadata:secondary:ApexClass AccountRatingTest"]);
+        let mut unread = snapshot.clone();
+        unread.secondary.metadata = None;
+        assert!(plan(&unread, &outcomes).is_empty());
+    }
 }

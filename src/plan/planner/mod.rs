@@ -9,23 +9,28 @@
 //! |---|---|
 //! | [`resolve`] | the published field set (`"*"`, lists, `fieldMap`) |
 //! | [`compat`] | S2S type compatibility |
-//! | [`objects`] | objects and fields exist, are compatible (created or widened with syncMetadata), field access |
+//! | [`objects`], [`definition`] | objects and fields exist, are compatible (created or widened with syncMetadata) |
+//! | [`access`] | field access of the integration user |
 //! | [`lookups`] | lookups to unpublished objects, parent-before-child order, cycles |
 //! | [`key_fields`] | the external-ID key field on each subscribing side |
 //! | [`connection`] | publish, change, unpublish against the applied connection |
 //! | [`metadata`], [`users`], [`triggers`] | syncMetadata, syncUsers, trigger policies |
 //! | [`records`], [`costs`], [`budget`] | record impact, API calls per change, the budget finding |
 
+pub mod access;
 pub mod budget;
 pub mod compat;
 pub mod connection;
 pub mod costs;
+pub mod definition;
 pub mod key_fields;
 pub mod lookups;
 pub mod metadata;
 pub mod objects;
 pub mod records;
 pub mod resolve;
+#[cfg(test)]
+mod testing;
 pub mod triggers;
 pub mod users;
 mod util;

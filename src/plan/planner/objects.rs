@@ -6,13 +6,16 @@
 
 use std::collections::BTreeMap;
 
-use crate::observe::{FieldSchema, FieldType, ObjectSchema, OrgSnapshot};
+use crate::observe::{FieldSchema, FieldType, ObjectSchema};
 use crate::plan::detail::{AttrValue, AttributeChange, Detail};
 use crate::plan::model::{Action, Area, Change, OrgSide, Reason, Rule};
+use crate::spec::hint::did_you_mean;
 use crate::spec::model::{FieldSet, ObjectSync};
 
 use super::Ctx;
-use super::compat::{Compat, compat, kind_label};
+use super::access::check_access;
+use super::compat::{AUTO_NUMBER_AS_TEXT_MIN, Compat, compat, kind_label};
+use super::definition::definition;
 use super::resolve::{FieldPair, fields};
 use super::util::{attention, field_target, is_custom, name, object_target, same};
 
@@ -35,48 +38,6 @@ pub struct ObjectOutcome<'a> {
     pub lookups: Vec<(String, Vec<String>)>,
     /// Changes and findings.
     pub changes: Vec<Change>,
-}
-
-/// The integration user's access to a field: `field_access` when observe recorded it, else the
-/// describe's flags (describe applies field-level security).
-fn access(org: &OrgSnapshot, object: &str, field: &FieldSchema) -> (bool, bool, bool) {
-    let recorded = org
-        .field_access
-        .iter()
-        .find(|(o, _)| same(o, object))
-        .and_then(|(_, fields)| fields.iter().find(|(f, _)| same(f, &field.name)))
-        .map(|(_, a)| *a);
-    match recorded {
-        Some(a) => (a.read, a.create, a.update),
-        None => (true, field.createable, field.updateable),
-    }
-}
-
-/// A field definition as attributes (type, length, precision, scale, digits, lookup target).
-pub fn definition(f: &FieldSchema) -> Vec<AttributeChange> {
-    let num = |v: u64| Some(AttrValue::Number(i64::try_from(v).unwrap_or(i64::MAX)));
-    let mut out = vec![AttributeChange::new(
-        name("type"),
-        None,
-        Some(AttrValue::Name(name(&kind_label(&f.field_type)))),
-    )];
-    let mut add = |attr: &str, v: u64| {
-        if v > 0 {
-            out.push(AttributeChange::new(name(attr), None, num(v)));
-        }
-    };
-    add("length", f.length);
-    add("precision", f.precision);
-    add("scale", f.scale);
-    add("digits", f.digits);
-    if !f.reference_to.is_empty() {
-        out.push(AttributeChange::new(
-            name("references"),
-            None,
-            Some(AttrValue::Name(name(&f.reference_to.join(", ")))),
-        ));
-    }
-    out
 }
 
 struct Paths {
@@ -214,10 +175,16 @@ fn field<'a>(
             field_target(OrgSide::Primary, &obj, &pair.publisher),
             "published field not found in the primary",
             Reason::at("listed in publish.fields", paths.fields.clone()),
-            Some(format!(
-                "check the field name, or give the integration user read access to {obj}.{} in the primary",
-                pair.publisher
-            )),
+            Some(match did_you_mean(&pair.publisher, p.fields.keys().map(String::as_str)) {
+                Some(close) => format!(
+                    "did you mean {close}? Otherwise give the integration user read access to {obj}.{} in the primary",
+                    pair.publisher
+                ),
+                None => format!(
+                    "check the field name, or give the integration user read access to {obj}.{} in the primary",
+                    pair.publisher
+                ),
+            }),
             true,
         ));
         out.fields
@@ -433,6 +400,23 @@ fn create_field<'a>(
     paths: &Paths,
 ) -> Subscriber<'a> {
     let obj = out.name.clone();
+    if pf.field_type == FieldType::AutoNumber {
+        out.changes.push(attention(
+            Area::ObjectsAndFields,
+            Rule::FieldMissing,
+            field_target(OrgSide::Secondary, &obj, sub_name),
+            "subscriber field not found in the secondary",
+            Reason::at(
+                format!("{obj}.{} is published onto it", pf.name),
+                paths.fields.clone(),
+            ),
+            Some(format!(
+                "create {obj}.{sub_name} in the secondary as text of {AUTO_NUMBER_AS_TEXT_MIN} or more (a copied auto-number could not be written)"
+            )),
+            true,
+        ));
+        return Subscriber::Reported;
+    }
     if mapped {
         out.changes.push(attention(
             Area::ObjectsAndFields,
@@ -468,49 +452,110 @@ fn create_field<'a>(
     Subscriber::FromPrimary
 }
 
-/// Report what the integration user lacks on `field` in `org`: `(read, create, update)` needed.
-fn check_access(
-    out: &mut ObjectOutcome<'_>,
-    org: &OrgSnapshot,
-    side: OrgSide,
-    field: &FieldSchema,
-    needs: (bool, bool, bool),
-) {
-    let obj = out.name.clone();
-    let (read, create, update) = access(org, &obj, field);
-    let mut missing = Vec::new();
-    for (needed, has, what) in [
-        (needs.0, read, "read"),
-        (needs.1, create, "create"),
-        (needs.2, update, "update"),
-    ] {
-        if needed && !has {
-            missing.push(what);
-        }
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::planner::testing::{default_orgs, spec};
+
+    fn findings(
+        connection: &str,
+        objects: &str,
+        edit: impl Fn(&mut crate::observe::Snapshot),
+    ) -> Vec<(String, Action, bool)> {
+        let spec = spec("one-way", connection, objects, "");
+        let mut snapshot = default_orgs();
+        edit(&mut snapshot);
+        let ctx = Ctx {
+            spec: &spec,
+            snapshot: &snapshot,
+        };
+        object(&ctx, &spec.objects[0])
+            .changes
+            .into_iter()
+            .map(|c| (c.id, c.action, c.blocking))
+            .collect()
     }
-    if missing.is_empty() {
-        return;
+
+    #[test]
+    fn a_mapped_subscriber_field_is_never_created() {
+        let got = findings(
+            "    syncMetadata: true",
+            "    Account:\n      publish: {fields: [Name, Support_Email__c]}\n      subscribe:\n        fieldMap: {Support_Email__c: Help_Email__c}",
+            |_| {},
+        );
+        assert_eq!(
+            got,
+            [(
+                "rule:field-missing:secondary:Account.Help_Email__c".to_owned(),
+                Action::Attention,
+                true
+            )]
+        );
     }
-    let role = if side == OrgSide::Primary {
-        "publishes"
-    } else {
-        "subscribes to"
-    };
-    out.changes.push(attention(
-        Area::ObjectsAndFields,
-        Rule::FieldAccess,
-        field_target(side, &obj, &field.name),
-        format!(
-            "the integration user cannot {} this field",
-            missing.join(" or ")
-        ),
-        Reason::new(format!("the {} {role} this field", side.label())),
-        Some(format!(
-            "grant the integration user {} access to {obj}.{} in the {} (field-level security)",
-            if missing == ["read"] { "read" } else { "edit" },
-            field.name,
-            side.label()
-        )),
-        true,
-    ));
+
+    #[test]
+    fn standard_fields_are_never_rewritten() {
+        let got = findings(
+            "    syncMetadata: true",
+            "    Account:\n      publish: {fields: [Site]}",
+            |s| {
+                let account = s
+                    .secondary
+                    .objects
+                    .get_mut("Account")
+                    .unwrap()
+                    .as_mut()
+                    .unwrap();
+                account.fields.get_mut("Site").unwrap().length = 40;
+            },
+        );
+        assert_eq!(
+            got,
+            [(
+                "rule:type-incompatible:secondary:Account.Site".to_owned(),
+                Action::Attention,
+                true
+            )]
+        );
+    }
+
+    #[test]
+    fn auto_numbers_are_not_copied_and_unsupported_targets_are_skipped() {
+        let got = findings(
+            "    syncMetadata: true",
+            "    Case:\n      publish: {fields: [Subject, CaseNumber]}",
+            |s| {
+                let case = s
+                    .secondary
+                    .objects
+                    .get_mut("Case")
+                    .unwrap()
+                    .as_mut()
+                    .unwrap();
+                case.fields.remove("CaseNumber");
+            },
+        );
+        // CaseNumber is standard: missing in the secondary it cannot be created.
+        assert_eq!(
+            got,
+            [(
+                "rule:field-missing:secondary:Case.CaseNumber".to_owned(),
+                Action::Attention,
+                true
+            )]
+        );
+        let got = findings(
+            "",
+            "    Case:\n      publish: {fields: [Subject, CaseNumber]}",
+            |_| {},
+        );
+        assert_eq!(
+            got,
+            [(
+                "rule:unsupported-field:secondary:Case.CaseNumber".to_owned(),
+                Action::Attention,
+                false
+            )]
+        );
+    }
 }

@@ -81,7 +81,7 @@ pub fn impact(
         };
         let position = order.iter().position(|n| n == &o.name).map_or(0, |i| i + 1);
         let mut why = format!(
-            "newly published; sync order {position} of {} (parents first)",
+            "newly published; object {position} of {} in parent-first order",
             order.len()
         );
         if ctx.spec.records.bulk_sync_since.is_some() {

@@ -9,10 +9,11 @@
 use crate::observe::{ApexTrigger, Snapshot};
 use crate::plan::detail::{AttrValue, AttributeChange, Detail};
 use crate::plan::diff::{DEFAULT_MAX_LINES, unified};
-use crate::plan::model::{Action, Area, Change, OrgSide, Reason, Target};
+use crate::plan::model::{Action, Area, Change, OrgSide, Reason, Rule, Target};
+use crate::spec::hint::did_you_mean;
 use crate::spec::model::{TriggerPolicy, TriggerSettings};
 
-use super::util::{name, same};
+use super::util::{attention, name, same};
 
 /// `Active`.
 pub const ACTIVE: &str = "Active";
@@ -62,6 +63,28 @@ pub fn plan(snapshot: &Snapshot, settings: &TriggerSettings) -> Vec<Change> {
         return Vec::new();
     };
     let mut out = Vec::new();
+    for overridden in settings.overrides.keys() {
+        if primary.iter().any(|t| same(&t.name, overridden)) {
+            continue;
+        }
+        let suggestion = did_you_mean(overridden, primary.iter().map(|t| t.name.as_str()))
+            .map_or_else(
+                || "check the trigger name".to_owned(),
+                |s| format!("did you mean {s}?"),
+            );
+        out.push(attention(
+            Area::Triggers,
+            Rule::UnknownTrigger,
+            Target::item(OrgSide::Primary, name(overridden)),
+            "trigger override names no trigger of the primary",
+            Reason::at(
+                "listed under triggers.overrides",
+                format!("spec.triggers.overrides.{overridden}"),
+            ),
+            Some(suggestion),
+            false,
+        ));
+    }
     for t in primary.iter().filter(|t| !same(&t.status, "Deleted")) {
         let (policy, path) = policy(settings, &t.name);
         let theirs = secondary
@@ -142,4 +165,59 @@ pub fn plan(snapshot: &Snapshot, settings: &TriggerSettings) -> Vec<Change> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    fn settings(default: TriggerPolicy, overrides: &[(&str, TriggerPolicy)]) -> TriggerSettings {
+        TriggerSettings {
+            default,
+            overrides: overrides
+                .iter()
+                .map(|(n, p)| (n.to_string(), *p))
+                .collect::<BTreeMap<_, _>>(),
+        }
+    }
+
+    fn trigger(name: &str, status: &str) -> ApexTrigger {
+        ApexTrigger {
+            name: name.into(),
+            object: "Case".into(),
+            status: status.into(),
+            api_version: None,
+            body_hash: String::new(),
+            body: "trigger T on Case (before update) {}".into(),
+        }
+    }
+
+    #[test]
+    fn policies_decide_the_secondary_status() {
+        let s = settings(
+            TriggerPolicy::Mirror,
+            &[
+                ("Only", TriggerPolicy::PrimaryOnly),
+                ("Quiet", TriggerPolicy::InactiveInSecondary),
+            ],
+        );
+        assert_eq!(wanted(&s, &trigger("Any", "Active")), Some(ACTIVE));
+        assert_eq!(wanted(&s, &trigger("Any", "Inactive")), Some(INACTIVE));
+        assert_eq!(wanted(&s, &trigger("only", "Active")), None);
+        assert_eq!(wanted(&s, &trigger("Quiet", "Active")), Some(INACTIVE));
+        assert_eq!(policy(&s, "quiet").1, "spec.triggers.overrides.Quiet");
+        assert_eq!(policy(&s, "Other").1, "spec.triggers.default");
+    }
+
+    #[test]
+    fn unchanged_triggers_plan_nothing() {
+        let mut snap = crate::plan::planner::testing::default_orgs();
+        snap.secondary.triggers = snap.primary.triggers.clone();
+        let s = settings(TriggerPolicy::Mirror, &[]);
+        assert!(plan(&snap, &s).is_empty());
+        snap.secondary.triggers = None;
+        assert!(plan(&snap, &s).is_empty(), "not read: nothing planned");
+    }
 }

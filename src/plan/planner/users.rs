@@ -163,3 +163,88 @@ pub fn plan(snapshot: &Snapshot, suffix: Option<&str>) -> Vec<Change> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::planner::testing::default_orgs;
+
+    fn user(name: &str, profile: &str, role: Option<&str>, active: bool) -> OrgUser {
+        OrgUser {
+            id: "005".into(),
+            username: name.into(),
+            profile: Some(profile.into()),
+            role: role.map(str::to_owned),
+            active,
+        }
+    }
+
+    fn actions(changes: &[Change]) -> Vec<(String, Action, bool)> {
+        changes
+            .iter()
+            .map(|c| (c.id.clone(), c.action, c.blocking))
+            .collect()
+    }
+
+    #[test]
+    fn standard_users_only_and_never_inactive_ones() {
+        let mut snap = default_orgs();
+        // A partner user in the primary with an active copy in the secondary: deactivated.
+        snap.primary.users.as_mut().unwrap().push(user(
+            "pat.partner@reseller.example",
+            "Partner Community User",
+            None,
+            true,
+        ));
+        snap.secondary.users.as_mut().unwrap().push(user(
+            "pat.partner@reseller.example.dr",
+            "Partner Community User",
+            None,
+            true,
+        ));
+        let got = actions(&plan(&snap, Some(".dr")));
+        let ids: Vec<&str> = got.iter().map(|(id, _, _)| id.as_str()).collect();
+        assert!(!ids.contains(&"user:secondary:former.employee@acme.example.dr"));
+        assert!(!ids.contains(&"user:secondary:admin@acme.example.dr"));
+        assert!(got.contains(&(
+            "user:secondary:pat.partner@reseller.example.dr".into(),
+            Action::Delete,
+            false
+        )));
+        assert!(got.contains(&(
+            "user:secondary:sam.sales@acme.example.dr".into(),
+            Action::Create,
+            false
+        )));
+        assert!(plan(&snap, None).is_empty(), "no suffix, no users");
+    }
+
+    #[test]
+    fn missing_profile_blocks_the_user() {
+        let mut snap = default_orgs();
+        snap.secondary
+            .profiles
+            .as_mut()
+            .unwrap()
+            .retain(|p| p.name != "Standard User");
+        let changes = plan(&snap, Some(".dr"));
+        let sam = changes
+            .iter()
+            .find(|c| {
+                c.target
+                    .item
+                    .as_ref()
+                    .is_some_and(|i| i.as_str() == "sam.sales@acme.example.dr")
+            })
+            .unwrap();
+        assert_eq!(
+            sam.id,
+            "rule:missing-profile-or-role:secondary:sam.sales@acme.example.dr"
+        );
+        assert!(sam.blocking);
+        assert_eq!(
+            sam.problem.as_ref().unwrap().hint.as_deref(),
+            Some("create profile Standard User in the secondary")
+        );
+    }
+}
