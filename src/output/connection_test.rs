@@ -1,0 +1,1 @@
+//! Printing the test-connection report.
