@@ -25,10 +25,12 @@
 //! | [`execute`] | the executor |
 //! | [`guard`] | the stale-plan guard and resuming a partly applied plan |
 //! | [`session`] | opening the store, observing and planning (shared by `plan`, `apply`, `validate --online`) |
+//! | [`connection_check`] | `test-connection`: login, API version, field access, allowance per org |
 //! | [`report`] | the apply report |
 //! | [`error`] | [`ApplyError`] |
 
 pub mod component;
+pub mod connection_check;
 pub mod deploy;
 pub mod error;
 pub mod execute;

@@ -76,17 +76,23 @@ pub async fn state_view(store: &Store) -> Result<StateView, StateError> {
     })
 }
 
-/// Connect to both orgs, read the store and both orgs, and plan. The plan is checked against
-/// the plan invariants.
-pub async fn plan(spec: &Spec) -> Result<Planned, ApplyError> {
-    let store = open_store(spec).await?;
-    let state = state_view(&store).await?;
+/// Connect to both orgs and observe them.
+pub async fn observe(spec: &Spec) -> Result<(OrgClient, OrgClient, Snapshot), ApplyError> {
     let primary = connect::client(OrgRole::Primary, &spec.primary)
         .map_err(|e| ApplyError::Observe(e.into()))?;
     let secondary = connect::client(OrgRole::Secondary, &spec.secondary)
         .map_err(|e| ApplyError::Observe(e.into()))?;
     let snapshot =
         observe::observe_with(spec, &primary, &secondary, ObserveOptions::default()).await?;
+    Ok((primary, secondary, snapshot))
+}
+
+/// Connect to both orgs, read the store and both orgs, and plan. The plan is checked against
+/// the plan invariants.
+pub async fn plan(spec: &Spec) -> Result<Planned, ApplyError> {
+    let store = open_store(spec).await?;
+    let state = state_view(&store).await?;
+    let (primary, secondary, snapshot) = observe(spec).await?;
     let plan = planner::plan(spec, &snapshot, &state);
     let violations = check(&plan);
     if let Some(first) = violations.first() {

@@ -5,6 +5,7 @@
 pub mod apply;
 pub mod connection_test;
 pub mod diagnostics;
+pub mod online;
 pub mod plan;
 
 use std::io::Write;
