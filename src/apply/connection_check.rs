@@ -146,7 +146,7 @@ async fn reach(role: OrgRole, spec: &Spec) -> (Vec<Check>, Option<OrgClient>) {
         Ok(versions) => {
             let served: Vec<String> = versions.iter().filter_map(|v| v.version.clone()).collect();
             let latest = served.last().cloned().unwrap_or_default();
-            if served.iter().any(|v| *v == wanted) {
+            if served.contains(&wanted) {
                 Check::new(
                     "api version",
                     CheckStatus::Ok,

@@ -35,22 +35,13 @@ impl<'a> Orgs<'a> {
     }
 }
 
-/// How apply runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How apply runs (default: write, follow deploys every 2 s for up to 30 minutes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ApplyOptions {
     /// Check deployability without writing (and without touching the state store).
     pub validate_only: bool,
     /// How a metadata deploy is followed.
     pub poll: PollSettings,
-}
-
-impl Default for ApplyOptions {
-    fn default() -> Self {
-        Self {
-            validate_only: false,
-            poll: PollSettings::default(),
-        }
-    }
 }
 
 /// What apply works from: the plan, and the spec and snapshot it was checked against.

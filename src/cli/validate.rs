@@ -38,7 +38,7 @@ pub struct Args {
 pub fn run(args: Args, printer: &Printer) -> Exit {
     let display = args.file.display().to_string();
     let outcome = crate::spec::check_file(&args.file, &display);
-    if !(args.online && args.format == DiagnosticFormat::Json) || !outcome.report.is_valid() {
+    if !(args.online && args.format == DiagnosticFormat::Json && outcome.report.is_valid()) {
         diagnostics::print(printer, &outcome.report, args.format);
     }
     let Some(spec) = outcome.spec.filter(|_| outcome.report.is_valid()) else {
