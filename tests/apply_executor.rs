@@ -168,6 +168,22 @@ async fn run(w: &World, plan: &Plan, options: ApplyOptions) -> ApplyReport {
     report
 }
 
+/// The text report without styles, deployment IDs redacted.
+fn rendered(report: &ApplyReport) -> String {
+    let text = anstream::adapter::strip_str(&orgsync::output::apply::render(report)).to_string();
+    let mut out = String::new();
+    let mut rest = text.as_str();
+    while let Some(i) = rest.find("0Af") {
+        out.push_str(&rest[..i]);
+        out.push_str("[DEPLOY-ID]");
+        rest = &rest[i..];
+        let len = rest.chars().take_while(char::is_ascii_alphanumeric).count();
+        rest = &rest[len..];
+    }
+    out.push_str(rest);
+    out
+}
+
 fn status_of(report: &ApplyReport, id: &str) -> StepStatus {
     report
         .steps
@@ -251,6 +267,7 @@ async fn production_orgs_get_one_deploy_and_users_through_rest() {
     let j = journal(&w.orgs.secondary).await;
     assert_eq!(j["routes"]["POST /metadata/{param}"], 1, "{j}");
     assert!(j["routes"].get("POST /tooling/sobjects/{object}").is_none());
+    insta::assert_snapshot!("apply_report_production", rendered(&report));
     let current = w.store.current_generation().await.unwrap().unwrap();
     assert_eq!(current.number, 1);
     assert_eq!(
@@ -321,6 +338,7 @@ async fn a_rerun_after_a_partial_failure_finishes_and_repeats_nothing() {
             .is_none()
     );
 
+    insta::assert_snapshot!("apply_report_partial_failure", rendered(&first));
     let second = run(&w, &plan, FAST).await;
     assert!(second.succeeded(), "{second:#?}");
     assert_eq!(second.generation, Some(1));

@@ -116,31 +116,41 @@ async fn reach(role: OrgRole, spec: &Spec) -> (Vec<Check>, Option<OrgClient>) {
         }
     };
     let method = client.config().auth.method();
-    if let Err(e) = client.connect().await {
-        let advice = if e.status().is_none() {
-            "check the instanceUrl and that the org is reachable from here"
-        } else {
-            "check the connected app, the integration user and the secrets of the auth settings"
-        };
-        checks.push(
-            Check::new(
-                "auth",
-                CheckStatus::Missing,
-                format!("{method}: {}", chain(&e)),
-            )
-            .advise(advice),
-        );
-        return (checks, None);
-    }
-    let user = match client.userinfo().await {
-        Ok(u) if !u.preferred_username.is_empty() => format!(" as {}", u.preferred_username),
-        _ => String::new(),
+    // `userinfo` proves the session works (with an access token, logging in makes no call).
+    let login = match client.connect().await {
+        Ok(_) => client.userinfo().await,
+        Err(e) => Err(e),
     };
-    checks.push(Check::new(
-        "auth",
-        CheckStatus::Ok,
-        format!("{method}{user}"),
-    ));
+    match login {
+        Ok(u) => {
+            let user = if u.preferred_username.is_empty() {
+                String::new()
+            } else {
+                format!(" as {}", u.preferred_username)
+            };
+            checks.push(Check::new(
+                "auth",
+                CheckStatus::Ok,
+                format!("{method}{user}"),
+            ));
+        }
+        Err(e) => {
+            let advice = if e.status().is_none() {
+                "check the instanceUrl and that the org is reachable from here"
+            } else {
+                "check the connected app, the integration user and the secrets of the auth settings"
+            };
+            checks.push(
+                Check::new(
+                    "auth",
+                    CheckStatus::Missing,
+                    format!("{method}: {}", chain(&e)),
+                )
+                .advise(advice),
+            );
+            return (checks, None);
+        }
+    }
     let wanted = client.api_version().to_string();
     checks.push(match client.versions().await {
         Ok(versions) => {
@@ -345,7 +355,8 @@ pub async fn check(spec: &Spec) -> ConnectionReport {
         },
     ];
     let not_checked = |why: &str| {
-        Check::new("fields", CheckStatus::NotChecked, why.to_owned()).advise("fix the login first")
+        Check::new("fields", CheckStatus::NotChecked, why.to_owned())
+            .advise("fix the failing login first")
     };
     match (p_client, s_client) {
         (Some(p), Some(s)) => {
