@@ -38,6 +38,9 @@ impl Reason {
 pub enum Rule {
     /// A published object does not exist in one org (and metadata sync cannot create it).
     ObjectMissing,
+    /// A published field does not exist in the primary, or its subscriber field does not exist in
+    /// the secondary (and metadata sync cannot create it).
+    FieldMissing,
     /// Publisher and subscriber field types are not compatible (the S2S rules).
     TypeIncompatible,
     /// A field kind that is never synced (rich text, formula, roll-up, geolocation, …).
@@ -52,6 +55,8 @@ pub enum Rule {
     MissingProfileOrRole,
     /// The forecast exceeds `apiBudget` or the remaining allowance.
     OverBudget,
+    /// The key field exists but is not a unique external-ID text field of 18.
+    KeyFieldInvalid,
 }
 
 impl Rule {
@@ -59,6 +64,7 @@ impl Rule {
     pub fn code(self) -> &'static str {
         match self {
             Rule::ObjectMissing => "object-missing",
+            Rule::FieldMissing => "field-missing",
             Rule::TypeIncompatible => "type-incompatible",
             Rule::UnsupportedField => "unsupported-field",
             Rule::LookupToUnpublished => "lookup-to-unpublished",
@@ -66,6 +72,7 @@ impl Rule {
             Rule::FieldAccess => "field-access",
             Rule::MissingProfileOrRole => "missing-profile-or-role",
             Rule::OverBudget => "over-budget",
+            Rule::KeyFieldInvalid => "key-field-invalid",
         }
     }
 }

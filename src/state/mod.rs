@@ -11,10 +11,12 @@
 //! | `open.rs` | URL parsing, connecting, pragmas, migrations |
 //! | `apply.rs` | the applied generation and the apply history |
 //! | `error.rs` | [`StateError`] |
+//! | `sync/` | record sync: links, cursors, queue, sync log, inbox, suspension, activity |
 
 mod apply;
 mod error;
 mod open;
+pub mod sync;
 
 use sqlx::AnyPool;
 

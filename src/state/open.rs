@@ -39,7 +39,7 @@ impl Store {
     /// Open (creating when needed) the store at `url` and bring its schema up to date.
     ///
     /// `sqlite://relative/or/absolute.db` creates the file and its directory;
-    /// `sqlite::memory:` is an in-memory store (tests). `postgres://…` connects to a server.
+    /// `sqlite://:memory:` is an in-memory store (tests). `postgres://…` connects to a server.
     pub async fn open(url: &str) -> Result<Store, StateError> {
         sqlx::any::install_default_drivers();
         let backend = backend_of(url)?;
