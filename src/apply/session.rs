@@ -60,10 +60,9 @@ pub async fn open_store(spec: &Spec) -> Result<Store, ApplyError> {
     Ok(Store::open(&store_url(spec)?).await?)
 }
 
-/// Linked record pairs per object. The sync tables do not exist yet, so every count is 0 until
-/// record sync lands; the planner then reports unpublish impact from real links.
-pub async fn linked_record_counts(_store: &Store) -> Result<BTreeMap<String, u64>, StateError> {
-    Ok(BTreeMap::new())
+/// Linked record pairs per object (for the record impact of an unpublish).
+pub async fn linked_record_counts(store: &Store) -> Result<BTreeMap<String, u64>, StateError> {
+    store.link_counts().await
 }
 
 /// What the planner reads from the store.
