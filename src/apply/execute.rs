@@ -4,10 +4,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::observe::{OrgRole, OrgSnapshot, Snapshot};
+use crate::observe::{ObjectSchema, OrgRole, OrgSnapshot, Snapshot};
 use crate::org::bulk2::PollSettings;
 use crate::org::{Clock, OrgClient};
-use crate::plan::{Plan, planner};
+use crate::plan::{Area, Plan, planner};
 use crate::spec::Spec;
 use crate::state::{ApplyOutcome, StepStatus as StoreStatus, Store};
 
@@ -191,9 +191,46 @@ fn now_ms(clock: &dyn Clock) -> i64 {
     clock.now().timestamp_millis()
 }
 
+/// The snapshot with the primary's describes of objects that metadata changes name but observe
+/// did not describe (custom fields of unpublished objects, carried by `syncMetadata`): apply
+/// reads their definitions from the primary, as it reads a user's details. An object that
+/// cannot be described stays absent, and its step fails saying so.
+async fn with_definitions(snapshot: &Snapshot, plan: &Plan, primary: &OrgClient) -> Snapshot {
+    let mut snapshot = snapshot.clone();
+    let wanted: BTreeSet<String> = plan
+        .changes
+        .iter()
+        .filter(|c| c.area == Area::Metadata && c.action.is_change())
+        .filter_map(|c| c.target.item.as_ref())
+        .filter_map(|item| {
+            let (kind, full_name) = item.as_str().split_once(' ')?;
+            match kind {
+                "CustomField" => Some(full_name.split_once('.')?.0.to_owned()),
+                "CustomObject" => Some(full_name.to_owned()),
+                _ => None,
+            }
+        })
+        .filter(|object| !matches!(snapshot.primary.object(object), Some(Some(_))))
+        .collect();
+    for object in wanted {
+        if let Ok(describe) = primary.describe(&object).await {
+            snapshot
+                .primary
+                .objects
+                .insert(object, Some(ObjectSchema::from(&describe)));
+        }
+    }
+    snapshot
+}
+
 /// Run the plan's steps (or check them, with `validate_only`) and report each outcome.
 pub async fn execute(inputs: Inputs<'_>, options: ApplyOptions) -> Result<ApplyReport, ApplyError> {
     let validate = options.validate_only;
+    let snapshot = with_definitions(inputs.snapshot, inputs.plan, inputs.orgs.primary).await;
+    let inputs = Inputs {
+        snapshot: &snapshot,
+        ..inputs
+    };
     let steps = super::steps::steps(inputs.spec, inputs.snapshot, inputs.plan);
     let fingerprint = plan_fingerprint(inputs.plan);
     let store = inputs.store;
