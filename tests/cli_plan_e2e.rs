@@ -138,3 +138,39 @@ fn a_blocked_plan_fails_plan_and_is_refused_by_apply() {
     let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     assert!(v["online"].as_array().is_some_and(|a| !a.is_empty()));
 }
+
+#[test]
+fn a_saved_plan_resumes_after_a_partial_failure_and_repeats_nothing() {
+    let orgs = Orgs::default_pair(34);
+    orgs.write_spec(CONNECTION, TRIGGERS, OBJECTS);
+    assert_eq!(run(&orgs, &["plan", "--out", "plan.json"]).code, 0);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(apply_support::fault(
+        &orgs.secondary,
+        serde_json::json!({"match": {"method": "POST", "path": "/metadata/deployRequest"},
+                           "fault": {"kind": "requestLimitExceeded"}}),
+    ));
+    let first = run(&orgs, &["apply", "plan.json"]);
+    assert_eq!(first.code, 1, "{}\n{}", first.stdout, first.stderr);
+    assert!(
+        first.stdout.contains("Apply incomplete"),
+        "{}",
+        first.stdout
+    );
+    assert!(
+        first.stdout.contains("REQUEST_LIMIT_EXCEEDED"),
+        "{}",
+        first.stdout
+    );
+    // The users were created, so the secondary changed — but only by this plan's own steps:
+    // the same file resumes.
+    let second = run(&orgs, &["apply", "plan.json"]);
+    assert_eq!(second.code, 0, "{}\n{}", second.stdout, second.stderr);
+    assert!(second.stdout.contains("already done"), "{}", second.stdout);
+    let journal = rt.block_on(apply_support::journal(&orgs.secondary));
+    assert_eq!(
+        journal["routes"]["POST /sobjects/{object}"], 4,
+        "four users, each created once: {journal}"
+    );
+    assert_eq!(run(&orgs, &["plan", "--detailed-exitcode"]).code, 0);
+}
