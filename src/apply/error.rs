@@ -26,9 +26,6 @@ pub enum ApplyError {
     /// The saved plan is stale (exit 3).
     #[error("{0}")]
     Stale(Stale),
-    /// The plan has a blocking attention change.
-    #[error("the plan has {0} blocking problem(s); fix them and plan again")]
-    Blocked(u64),
     /// The plan breaks the plan invariants (a planner bug).
     #[error("the plan breaks {count} invariant(s), first: {first}")]
     Invalid {
