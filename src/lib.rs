@@ -6,6 +6,7 @@
 //! |---|---|
 //! | [`cli`] | clap definitions, one file per command, exit codes |
 //! | [`output`] | the one place that prints: human text, JSON, GitHub annotations; colour decisions |
+//! | [`apply`] | carry out a plan: stale-plan guard, named steps in dependency order (Tooling or one Metadata API deploy), users, the apply report and the new generation |
 //! | [`plan`] | the plan model (changes with action, reason, target), invariant checks, text/markdown/JSON views, saved plans and fingerprints |
 //! | [`spec`] | the spec file: wire types per version, YAML loading with spans, JSON Schema, compile to a validated [`spec::Spec`] |
 //! | [`org`] | the Salesforce client: auth, REST, collections, composite, Bulk 2.0, Tooling, SOAP undelete, API usage |
@@ -15,6 +16,7 @@
 //!
 //! Dependencies point downward in that table; `emulator` stands apart from the product modules.
 
+pub mod apply;
 pub mod cli;
 pub mod emulator;
 pub mod observe;

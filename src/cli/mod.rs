@@ -3,8 +3,11 @@
 //! Each command is a thin layer over a domain function; it returns an [`Exit`] and never
 //! prints directly (only [`crate::output`] prints).
 
+mod apply;
 mod emulator;
+mod plan;
 mod schema;
+mod test_connection;
 mod validate;
 
 use std::process::ExitCode;
@@ -50,6 +53,12 @@ pub enum Command {
     Validate(validate::Args),
     /// Print the JSON Schema of the spec (for editor completion and CI checks).
     Schema(schema::Args),
+    /// Read both orgs and the state store, and show what apply would change.
+    Plan(plan::Args),
+    /// Apply a saved plan, or plan and apply after confirmation.
+    Apply(apply::Args),
+    /// Reach both orgs: login, API version, field access, remaining API allowance.
+    TestConnection(test_connection::Args),
     /// Serve an emulated Salesforce org on localhost (REST, Tooling, Bulk 2.0, SOAP undelete).
     Emulator(emulator::Args),
 }
@@ -70,6 +79,9 @@ pub fn run(command: Command, printer: &Printer) -> Exit {
         Command::Validate(args) => validate::run(args, printer),
         Command::Schema(args) => schema::run(args, printer),
         Command::Emulator(args) => emulator::run(args, printer),
+        Command::Plan(args) => plan::run(args, printer),
+        Command::Apply(args) => apply::run(args, printer),
+        Command::TestConnection(args) => test_connection::run(args, printer),
     }
 }
 

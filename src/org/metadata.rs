@@ -70,6 +70,59 @@ pub struct DeployResult {
     /// Why the deploy failed; may name components and values.
     #[serde(default)]
     pub error_message: Option<Sensitive<String>>,
+    /// `errorStatusCode`, when the whole deploy failed (e.g. `INVALID_OPERATION`).
+    #[serde(default, deserialize_with = "null_default")]
+    pub error_status_code: Option<String>,
+    /// Per-component results (with `includeDetails=true`).
+    #[serde(default, deserialize_with = "null_default")]
+    pub details: DeployDetails,
+}
+
+/// `deployResult.details`: what happened to each component.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeployDetails {
+    /// Components deployed.
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub component_successes: Vec<DeployMessage>,
+    /// Components that failed.
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub component_failures: Vec<DeployMessage>,
+}
+
+/// One component's result (`DeployMessage` in the Metadata API guide).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeployMessage {
+    /// `CustomField`, `ApexClass`, … (empty for `package.xml`).
+    #[serde(default, deserialize_with = "null_default")]
+    pub component_type: String,
+    /// `Account.Support_Email__c`, `OrderService`.
+    #[serde(default, deserialize_with = "null_default")]
+    pub full_name: String,
+    /// Deployed.
+    #[serde(default, deserialize_with = "flag")]
+    pub success: bool,
+    /// Why not; may quote data (e.g. a duplicate value), so it is kept behind [`Sensitive`].
+    #[serde(default)]
+    pub problem: Option<Sensitive<String>>,
+}
+
+/// A list that Salesforce writes as one object when it has one entry, or `null` when empty.
+fn one_or_many<'de, D>(deserializer: D) -> Result<Vec<DeployMessage>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    let value = serde_json::Value::deserialize(deserializer)?;
+    let items = match value {
+        serde_json::Value::Array(items) => items,
+        serde_json::Value::Null => Vec::new(),
+        one => vec![one],
+    };
+    Ok(items
+        .into_iter()
+        .filter_map(|v| serde_json::from_value(v).ok())
+        .collect())
 }
 
 impl OrgClient {
@@ -150,5 +203,30 @@ impl OrgClient {
             id: id.to_owned(),
             polls: poll.max_polls,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn details_accept_one_object_or_a_list() {
+        let one: DeployRequest = serde_json::from_value(serde_json::json!({
+            "id": "0Af1",
+            "deployResult": {"done": true, "details": {"componentFailures": {"fullName": "A.B__c", "componentType": "CustomField", "success": false, "problem": "x"}, "componentSuccesses": null}}
+        }))
+        .unwrap();
+        assert_eq!(one.deploy_result.details.component_failures.len(), 1);
+        assert_eq!(
+            one.deploy_result.details.component_failures[0].full_name,
+            "A.B__c"
+        );
+        assert!(one.deploy_result.details.component_successes.is_empty());
+        let none: DeployRequest = serde_json::from_value(
+            serde_json::json!({"id": "0Af2", "deployResult": {"details": null}}),
+        )
+        .unwrap();
+        assert!(none.deploy_result.details.component_failures.is_empty());
     }
 }

@@ -2,7 +2,10 @@
 //! terminal, never with `NO_COLOR` or `--color never`.
 #![allow(clippy::disallowed_macros)]
 
+pub mod apply;
+pub mod connection_test;
 pub mod diagnostics;
+pub mod online;
 pub mod plan;
 
 use std::io::Write;
