@@ -12,6 +12,7 @@
 //! | [`org`] | the Salesforce client: auth, REST, collections, composite, Bulk 2.0, Tooling, SOAP undelete, API usage |
 //! | [`observe`] | read both orgs into an immutable [`observe::Snapshot`]: describes, users, triggers, metadata, counts, limits, fingerprints |
 //! | [`state`] | the durable store: SQLite embedded, Postgres for several replicas; numbered migrations |
+//! | [`sync`] | the record-sync engine: bulk sync, incremental sync, queue, retries, sync log, status |
 //! | [`emulator`] | an emulated Salesforce org served over HTTP/HTTPS; it shares no types with the product |
 //!
 //! Dependencies point downward in that table; `emulator` stands apart from the product modules.
@@ -25,3 +26,4 @@ pub mod output;
 pub mod plan;
 pub mod spec;
 pub mod state;
+pub mod sync;

@@ -4,9 +4,20 @@
 //! prints directly (only [`crate::output`] prints).
 
 mod apply;
+mod bulk_sync;
 mod emulator;
+mod forward;
+mod inbox;
+mod log;
+mod ops;
 mod plan;
+mod queue;
+mod replay;
+mod reset;
 mod schema;
+mod status;
+mod suspend;
+mod sync;
 mod test_connection;
 mod validate;
 
@@ -61,6 +72,28 @@ pub enum Command {
     TestConnection(test_connection::Args),
     /// Serve an emulated Salesforce org on localhost (REST, Tooling, Bulk 2.0, SOAP undelete).
     Emulator(emulator::Args),
+    /// Run record sync: one cycle with --once, or keep polling every pollInterval.
+    Sync(sync::Args),
+    /// Copy existing records of published objects that are not linked yet (resumable).
+    BulkSync(bulk_sync::Args),
+    /// Share chosen records now (manual forward), optionally with their children.
+    Forward(forward::Args),
+    /// Records held by autoAccept: false — list, accept or reject them.
+    Inbox(inbox::Args),
+    /// Rebuild record links from key fields and matchOn without changing any record.
+    Reset(reset::Args),
+    /// Per-object sync status, queue depth, activity, suspension and API usage (store only).
+    Status(status::Args),
+    /// The sync log, newest first (store only).
+    Log(log::Args),
+    /// The record queue: action, record, status, attempts, next retry (store only).
+    Queue(queue::Args),
+    /// Put failed queue entries back to work: pending, due now (store only).
+    Replay(replay::Args),
+    /// Stop record flow; changes keep queuing until `resume` or `--until` (store only).
+    Suspend(suspend::SuspendArgs),
+    /// Restart record flow after `suspend` (store only).
+    Resume(suspend::ResumeArgs),
 }
 
 /// Parse the arguments, run the command, and turn the outcome into a process exit code.
@@ -82,6 +115,17 @@ pub fn run(command: Command, printer: &Printer) -> Exit {
         Command::Plan(args) => plan::run(args, printer),
         Command::Apply(args) => apply::run(args, printer),
         Command::TestConnection(args) => test_connection::run(args, printer),
+        Command::Sync(args) => sync::run(args, printer),
+        Command::BulkSync(args) => bulk_sync::run(args, printer),
+        Command::Forward(args) => forward::run(args, printer),
+        Command::Inbox(args) => inbox::run(args, printer),
+        Command::Reset(args) => reset::run(args, printer),
+        Command::Status(args) => status::run(args, printer),
+        Command::Log(args) => log::run(args, printer),
+        Command::Queue(args) => queue::run(args, printer),
+        Command::Replay(args) => replay::run(args, printer),
+        Command::Suspend(args) => suspend::run_suspend(args, printer),
+        Command::Resume(args) => suspend::run_resume(args, printer),
     }
 }
 

@@ -6,7 +6,9 @@ pub mod apply;
 pub mod connection_test;
 pub mod diagnostics;
 pub mod online;
+pub mod ops;
 pub mod plan;
+pub mod sync;
 
 use std::io::Write;
 

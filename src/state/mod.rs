@@ -22,6 +22,10 @@ use sqlx::AnyPool;
 
 pub use apply::{ApplyOutcome, ApplyRun, ConnectionState, Generation, ObjectState, StepStatus};
 pub use error::StateError;
+pub use sync::{
+    Batch, BulkProgress, Cursor, InboxEntry, Link, LogEntry, LogFilter, LogStatus, NewLogEntry,
+    QueueAction, QueueEntry, QueueStatus, Side, Suspension,
+};
 
 /// Which database a store lives in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -17,18 +17,24 @@
 //! | `links.rs` | reading links |
 //! | `queue.rs` | reading and steering the queue; the sync log; the inbox |
 //! | `control.rs` | cursors, suspension, hash key, bulk-sync progress, activity |
+//! | `usage.rs` | API usage per org, as the engine last measured it |
+//! | `replay.rs` | counting failed queue entries and replaying them |
 
 mod batch;
 mod control;
 mod links;
 mod queue;
+mod replay;
 mod types;
+mod usage;
 
 pub use batch::Batch;
+pub use replay::ReplayFilter;
 pub use types::{
     BulkProgress, Cursor, InboxEntry, Link, LogEntry, LogFilter, LogStatus, NewLogEntry,
     QueueAction, QueueEntry, QueueStatus, Side, Suspension,
 };
+pub use usage::ApiUsage;
 
 /// Placeholders `$first, $first+1, …` for `n` bound values (IN lists).
 pub(crate) fn placeholders(first: usize, n: usize) -> String {

@@ -113,6 +113,9 @@ labelled_enum! {
         Waiting => "Waiting",
         /// Failed at least once; retried at `next_attempt_at_ms`.
         Retrying => "Retrying",
+        /// Gave up after `retry.maxAttempts` (or a permanent error): never due again until
+        /// `orgsync replay` puts it back to Pending.
+        Failed => "Failed",
     }
 }
 

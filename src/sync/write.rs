@@ -1,0 +1,270 @@
+//! Carrying out a round's writes, per target org: undeletes (SOAP), inserts (sObject Collections
+//! upsert on the key field, so a retry after an ambiguous failure never duplicates), updates
+//! (collections by ID) and deletes. Every write is idempotent; each row's result is mapped back
+//! to its group. A failed request fails all of its rows (they are queued and retried).
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+use crate::org::OrgError;
+use crate::org::wire::SaveResult;
+use crate::state::Side;
+
+use super::decide::{Decision, WriteKind};
+use super::engine::Engine;
+use super::model::ObjectModel;
+use super::retry::Failure;
+use super::round::{Group, Prepared, ix};
+
+/// How a group's writes went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything went through; `inserted` is the new record's ID.
+    Done {
+        /// The ID of the record an insert created.
+        inserted: Option<String>,
+    },
+    /// A write failed.
+    Failed(Failure),
+}
+
+/// Row errors that mean the delete already happened.
+const ALREADY_DELETED: &[&str] = &[
+    "ENTITY_IS_DELETED",
+    "INVALID_CROSS_REFERENCE_KEY",
+    "NOT_FOUND",
+];
+
+fn row_failure(r: &SaveResult) -> Failure {
+    let code = r
+        .errors
+        .first()
+        .map_or_else(|| "UNKNOWN_ERROR".to_owned(), |e| e.error_code.clone());
+    let fields: Vec<&str> = r
+        .errors
+        .iter()
+        .flat_map(|e| e.fields.iter().map(String::as_str))
+        .collect();
+    let message = if fields.is_empty() {
+        code.clone()
+    } else {
+        format!("{code} on {}", fields.join(", "))
+    };
+    Failure { code, message }
+}
+
+fn call_failure(e: &OrgError) -> Failure {
+    let code = e
+        .error_codes()
+        .first()
+        .map_or_else(|| "REQUEST_FAILED".to_owned(), |c| (*c).to_owned());
+    let message = match e.status() {
+        Some(s) => format!("{code} (HTTP {s})"),
+        None => format!("{code} (no answer from the org)"),
+    };
+    Failure { code, message }
+}
+
+fn record(out: &mut BTreeMap<usize, Outcome>, gi: usize, result: Result<Option<String>, Failure>) {
+    match result {
+        Err(f) => {
+            out.insert(gi, Outcome::Failed(f));
+        }
+        Ok(id) => {
+            let entry = out.entry(gi).or_insert(Outcome::Done { inserted: None });
+            if let Outcome::Done { inserted } = entry
+                && id.is_some()
+            {
+                *inserted = id;
+            }
+        }
+    }
+}
+
+fn apply_rows(
+    out: &mut BTreeMap<usize, Outcome>,
+    groups: &[usize],
+    results: Result<Vec<SaveResult>, OrgError>,
+    ok_codes: &[&str],
+    keep_id: bool,
+) {
+    match results {
+        Err(e) => {
+            let f = call_failure(&e);
+            for gi in groups {
+                record(out, *gi, Err(f.clone()));
+            }
+        }
+        Ok(rows) => {
+            for (gi, r) in groups.iter().zip(rows) {
+                let ok = r.success
+                    || r.errors
+                        .iter()
+                        .any(|e| ok_codes.contains(&e.error_code.as_str()));
+                let result = if ok {
+                    Ok(if keep_id { r.id.clone() } else { None })
+                } else {
+                    Err(row_failure(&r))
+                };
+                record(out, *gi, result);
+            }
+        }
+    }
+}
+
+fn failed(out: &BTreeMap<usize, Outcome>, gi: usize) -> bool {
+    matches!(out.get(&gi), Some(Outcome::Failed(_)))
+}
+
+/// Execute the writes of a round.
+pub async fn execute(
+    engine: &Engine,
+    object: &ObjectModel,
+    groups: &[Group],
+    decisions: &[Decision],
+    prepared: &[Prepared],
+    waits: &BTreeMap<usize, String>,
+) -> BTreeMap<usize, Outcome> {
+    let mut out: BTreeMap<usize, Outcome> = BTreeMap::new();
+    for to in [Side::Primary, Side::Secondary] {
+        let client = engine.client(to);
+        let n = ix(to);
+        let linked_id = |gi: usize| groups[gi].link.as_ref().map(|l| l.id(to).to_owned());
+
+        let undeletes: Vec<(usize, String)> = decisions
+            .iter()
+            .enumerate()
+            .filter(|(gi, d)| d.undelete_to[n] && !waits.contains_key(gi))
+            .filter_map(|(gi, _)| linked_id(gi).map(|id| (gi, id)))
+            .collect();
+        if !undeletes.is_empty() {
+            let ids: Vec<&str> = undeletes.iter().map(|(_, id)| id.as_str()).collect();
+            let gis: Vec<usize> = undeletes.iter().map(|(gi, _)| *gi).collect();
+            apply_rows(&mut out, &gis, client.undelete(&ids).await, &[], false);
+        }
+
+        let inserts: Vec<&Prepared> = prepared
+            .iter()
+            .filter(|p| {
+                p.intent.kind == WriteKind::Insert
+                    && p.intent.from.other() == to
+                    && !failed(&out, p.group)
+            })
+            .collect();
+        if !inserts.is_empty() {
+            let records: Vec<Map<String, Value>> =
+                inserts.iter().map(|p| p.values.clone()).collect();
+            let gis: Vec<usize> = inserts.iter().map(|p| p.group).collect();
+            let results = client
+                .upsert_many(&object.name, &object.key_field, &records, false)
+                .await;
+            apply_rows(&mut out, &gis, results, &[], true);
+        }
+
+        let updates: Vec<(&Prepared, String)> = prepared
+            .iter()
+            .filter(|p| {
+                p.intent.kind == WriteKind::Update
+                    && p.intent.from.other() == to
+                    && !p.values.is_empty()
+                    && !failed(&out, p.group)
+            })
+            .filter_map(|p| linked_id(p.group).map(|id| (p, id)))
+            .collect();
+        if !updates.is_empty() {
+            let records: Vec<Map<String, Value>> = updates
+                .iter()
+                .map(|(p, id)| {
+                    let mut r = p.values.clone();
+                    r.insert("Id".into(), Value::String(id.clone()));
+                    r
+                })
+                .collect();
+            let gis: Vec<usize> = updates.iter().map(|(p, _)| p.group).collect();
+            let results = client.update_many(&object.name, &records, false).await;
+            apply_rows(&mut out, &gis, results, &[], false);
+        }
+
+        let deletes: Vec<(usize, String)> = decisions
+            .iter()
+            .enumerate()
+            .filter(|(gi, d)| d.delete_to[n] && !waits.contains_key(gi) && !failed(&out, *gi))
+            .filter_map(|(gi, _)| linked_id(gi).map(|id| (gi, id)))
+            .collect();
+        if !deletes.is_empty() {
+            let ids: Vec<&str> = deletes.iter().map(|(_, id)| id.as_str()).collect();
+            let gis: Vec<usize> = deletes.iter().map(|(gi, _)| *gi).collect();
+            apply_rows(
+                &mut out,
+                &gis,
+                client.delete_many(&ids, false).await,
+                ALREADY_DELETED,
+                false,
+            );
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::org::wire::ApiErrorItem;
+
+    fn row(success: bool, code: &str, id: Option<&str>) -> SaveResult {
+        SaveResult {
+            id: id.map(str::to_owned),
+            success,
+            errors: if success {
+                vec![]
+            } else {
+                vec![ApiErrorItem {
+                    error_code: code.into(),
+                    message: "value 'secret' is bad".to_owned().into(),
+                    fields: vec!["Name".into()],
+                }]
+            },
+            created: None,
+        }
+    }
+
+    #[test]
+    fn rows_map_back_to_groups_without_values() {
+        let mut out = BTreeMap::new();
+        apply_rows(
+            &mut out,
+            &[0, 1],
+            Ok(vec![
+                row(true, "", Some("001A")),
+                row(false, "REQUIRED_FIELD_MISSING", None),
+            ]),
+            &[],
+            true,
+        );
+        assert_eq!(
+            out[&0],
+            Outcome::Done {
+                inserted: Some("001A".into())
+            }
+        );
+        let Outcome::Failed(f) = &out[&1] else {
+            panic!("expected a failure")
+        };
+        assert_eq!(f.message, "REQUIRED_FIELD_MISSING on Name");
+        assert!(!f.message.contains("secret"));
+    }
+
+    #[test]
+    fn deleting_a_deleted_record_is_done() {
+        let mut out = BTreeMap::new();
+        apply_rows(
+            &mut out,
+            &[3],
+            Ok(vec![row(false, "ENTITY_IS_DELETED", None)]),
+            ALREADY_DELETED,
+            false,
+        );
+        assert_eq!(out[&3], Outcome::Done { inserted: None });
+    }
+}

@@ -1,0 +1,196 @@
+//! One-way record sync between the two default emulated orgs: bulk sync (parents first,
+//! self-lookups in a second pass, owners mapped), idempotent re-runs, then inserts, updates,
+//! deletes and undeletes flowing primary → secondary, with no writes in idle cycles.
+
+mod apply_support;
+mod sync_support;
+
+use orgsync::sync::BulkOptions;
+use serde_json::json;
+use sync_support::{Pair, by_field, create, delete, query, undelete, update, writes};
+
+const CONNECTION: &str = "    direction: one-way
+    owner: admin@acme.example
+    syncUsers: true
+    usernameSuffix: .dr";
+
+const SECTIONS: &str = "  records:
+    retry: {maxAttempts: 3, initialBackoff: 1s, maxBackoff: 4s}";
+
+const OBJECTS: &str = "    Account:
+      publish:
+        fields: [Name, Industry, Phone, ParentId, OwnerId, AccountNumber]
+      deletes: propagate
+    Contact:
+      publish:
+        fields: [FirstName, LastName, Email, AccountId, ReportsToId]
+      deletes: propagate";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bulk_then_incremental_one_way() {
+    let pair = Pair::applied(71, CONNECTION, SECTIONS, OBJECTS);
+    let engine = pair.engine().await;
+
+    // Bulk sync: every Account and Contact of the primary, lookups translated.
+    let report = engine
+        .bulk_sync(&BulkOptions::default(), &|_| {})
+        .await
+        .unwrap();
+    let p_accounts = by_field(
+        pair.primary(),
+        "Account",
+        "Id, Name, ParentId, OwnerId",
+        "Id",
+    )
+    .await;
+    let s_accounts = by_field(
+        pair.secondary(),
+        "Account",
+        "Id, Name, ParentId, OwnerId, OrgSync_Source_Id__c",
+        "OrgSync_Source_Id__c",
+    )
+    .await;
+    assert_eq!(
+        report.objects["Account"].inserted as usize,
+        p_accounts.len()
+    );
+    assert_eq!(
+        s_accounts.len(),
+        p_accounts.len(),
+        "every account copied once"
+    );
+    let s_by_id = by_field(
+        pair.secondary(),
+        "Account",
+        "Id, OrgSync_Source_Id__c",
+        "Id",
+    )
+    .await;
+    for (pid, p) in &p_accounts {
+        let s = &s_accounts[pid];
+        assert_eq!(s["Name"], p["Name"]);
+        match p["ParentId"].as_str() {
+            None => assert!(s["ParentId"].is_null()),
+            Some(parent) => {
+                let s_parent = s["ParentId"]
+                    .as_str()
+                    .expect("self-lookup set in the second pass");
+                assert_eq!(
+                    s_by_id[s_parent]["OrgSync_Source_Id__c"].as_str(),
+                    Some(parent)
+                );
+            }
+        }
+        assert!(s["OwnerId"].as_str().is_some_and(|o| o.starts_with("005")));
+    }
+    let p_contacts = query(pair.primary(), "SELECT Id, AccountId FROM Contact", false).await;
+    let s_contacts = by_field(
+        pair.secondary(),
+        "Contact",
+        "Id, AccountId, OrgSync_Source_Id__c",
+        "OrgSync_Source_Id__c",
+    )
+    .await;
+    assert_eq!(s_contacts.len(), p_contacts.len());
+    for c in &p_contacts {
+        let s = &s_contacts[c["Id"].as_str().unwrap()];
+        if let Some(a) = c["AccountId"].as_str() {
+            let sa = s["AccountId"].as_str().expect("lookup translated");
+            assert_eq!(s_by_id[sa]["OrgSync_Source_Id__c"].as_str(), Some(a));
+        }
+    }
+
+    // A second bulk sync copies nothing.
+    let before = writes(pair.secondary()).await;
+    let again = engine
+        .bulk_sync(&BulkOptions::default(), &|_| {})
+        .await
+        .unwrap();
+    assert_eq!(again.objects["Account"].inserted, 0);
+    assert_eq!(
+        writes(pair.secondary()).await,
+        before,
+        "no writes on a re-run"
+    );
+
+    // An idle cycle writes nothing.
+    engine.sync_once(None).await.unwrap();
+    let before = writes(pair.secondary()).await;
+    let idle = engine.sync_once(None).await.unwrap();
+    assert_eq!(idle.total().writes(), 0);
+    assert_eq!(
+        writes(pair.secondary()).await,
+        before,
+        "zero writes in an idle cycle"
+    );
+
+    // An update flows, once.
+    let (pid, _) = p_accounts
+        .iter()
+        .find(|(_, a)| a["Name"] == "Globex Corporation")
+        .unwrap();
+    update(
+        pair.primary(),
+        "Account",
+        pid,
+        json!({"Phone": "+1 555 0000"}),
+    )
+    .await;
+    let r = engine.sync_once(None).await.unwrap();
+    assert_eq!(r.objects["Account"].updated, 1);
+    let sid = s_accounts[pid]["Id"].as_str().unwrap().to_owned();
+    let s = query(
+        pair.secondary(),
+        &format!("SELECT Phone FROM Account WHERE Id = '{sid}'"),
+        false,
+    )
+    .await;
+    assert_eq!(s[0]["Phone"], "+1 555 0000");
+    let r = engine.sync_once(None).await.unwrap();
+    assert_eq!(r.total().writes(), 0, "the overlap re-read is recognised");
+
+    // A new parent and child arrive together: parent first, lookup translated.
+    let acct = create(pair.primary(), "Account", json!({"Name": "Fresh Co"})).await;
+    let contact = create(
+        pair.primary(),
+        "Contact",
+        json!({"LastName": "Newcomer", "AccountId": acct}),
+    )
+    .await;
+    let r = engine.sync_once(None).await.unwrap();
+    assert_eq!(r.objects["Account"].inserted, 1);
+    assert_eq!(r.objects["Contact"].inserted, 1);
+    let sc = query(
+        pair.secondary(),
+        &format!("SELECT AccountId, Account.OrgSync_Source_Id__c FROM Contact WHERE OrgSync_Source_Id__c = '{contact}'"),
+        false,
+    )
+    .await;
+    assert_eq!(
+        sc[0]["Account"]["OrgSync_Source_Id__c"].as_str(),
+        Some(acct.as_str())
+    );
+
+    // Delete, then undelete.
+    delete(pair.primary(), "Contact", &contact).await;
+    let r = engine.sync_once(None).await.unwrap();
+    assert_eq!(r.objects["Contact"].deleted, 1);
+    let gone = query(
+        pair.secondary(),
+        &format!("SELECT Id, IsDeleted FROM Contact WHERE OrgSync_Source_Id__c = '{contact}'"),
+        true,
+    )
+    .await;
+    assert_eq!(gone[0]["IsDeleted"], true);
+    undelete(pair.primary(), &contact).await;
+    let r = engine.sync_once(None).await.unwrap();
+    assert_eq!(r.objects["Contact"].undeleted, 1);
+    let back = query(
+        pair.secondary(),
+        &format!("SELECT Id, IsDeleted FROM Contact WHERE OrgSync_Source_Id__c = '{contact}'"),
+        true,
+    )
+    .await;
+    assert_eq!(back[0]["IsDeleted"], false);
+    assert_eq!(engine.sync_once(None).await.unwrap().total().writes(), 0);
+}
