@@ -13,12 +13,14 @@
 //! | [`observe`] | read both orgs into an immutable [`observe::Snapshot`]: describes, users, triggers, metadata, counts, limits, fingerprints |
 //! | [`state`] | the durable store: SQLite embedded, Postgres for several replicas; numbered migrations |
 //! | [`sync`] | the record-sync engine: bulk sync, incremental sync, queue, retries, sync log, status |
+//! | [`demo`] | `orgsync demo`: two emulated orgs and a narrated walk through the product |
 //! | [`emulator`] | an emulated Salesforce org served over HTTP/HTTPS; it shares no types with the product |
 //!
 //! Dependencies point downward in that table; `emulator` stands apart from the product modules.
 
 pub mod apply;
 pub mod cli;
+pub mod demo;
 pub mod emulator;
 pub mod observe;
 pub mod org;

@@ -5,6 +5,7 @@
 
 mod apply;
 mod bulk_sync;
+mod demo;
 mod emulator;
 mod forward;
 mod inbox;
@@ -72,6 +73,8 @@ pub enum Command {
     TestConnection(test_connection::Args),
     /// Serve an emulated Salesforce org on localhost (REST, Tooling, Bulk 2.0, SOAP undelete).
     Emulator(emulator::Args),
+    /// Start two emulated orgs and walk through validate, plan, apply, bulk sync and live sync.
+    Demo(demo::Args),
     /// Run record sync: one cycle with --once, or keep polling every pollInterval.
     Sync(sync::Args),
     /// Copy existing records of published objects that are not linked yet (resumable).
@@ -115,6 +118,7 @@ pub fn run(command: Command, printer: &Printer) -> Exit {
         Command::Plan(args) => plan::run(args, printer),
         Command::Apply(args) => apply::run(args, printer),
         Command::TestConnection(args) => test_connection::run(args, printer),
+        Command::Demo(args) => demo::run(args, printer),
         Command::Sync(args) => sync::run(args, printer),
         Command::BulkSync(args) => bulk_sync::run(args, printer),
         Command::Forward(args) => forward::run(args, printer),

@@ -4,6 +4,7 @@
 
 pub mod apply;
 pub mod connection_test;
+pub mod demo;
 pub mod diagnostics;
 pub mod online;
 pub mod ops;

@@ -178,23 +178,36 @@ impl Engine {
             let soql = read::changes(&self.model, object, side, since);
             let records = self.query_all(side, &soql, true).await?;
             let mut newest = position.at.clone();
+            // Records at or before the floor existed before the sync started: only their changes
+            // to records already linked (by the bulk sync) flow; they are not copied as new.
+            let mut before_floor: Vec<Item> = Vec::new();
             for record in records {
                 let c = cursor_of(&record);
-                if let (Some(c), Some(floor)) = (&c, &position.floor)
-                    && c <= floor
-                {
-                    continue;
-                }
+                let old = matches!((&c, &position.floor), (Some(c), Some(f)) if c <= f);
                 if let Some(c) = c
                     && c > newest
                 {
                     newest = c;
                 }
-                items.push(Item {
+                let item = Item {
                     side,
                     record,
                     entry: None,
-                });
+                };
+                if old {
+                    before_floor.push(item);
+                } else {
+                    items.push(item);
+                }
+            }
+            if !before_floor.is_empty() {
+                let ids: Vec<&str> = before_floor.iter().map(Item::id).collect();
+                let linked = self.links(&object.name, side, &ids).await?;
+                items.extend(
+                    before_floor
+                        .into_iter()
+                        .filter(|i| linked.contains_key(i.id())),
+                );
             }
             if newest != position.at {
                 let advanced = Position {
