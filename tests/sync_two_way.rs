@@ -208,6 +208,7 @@ async fn records_flow_both_ways_without_echoes() {
 async fn each_conflict_policy() {
     let pair = Pair::applied(73, CONNECTION, &sections("primary-wins"), OBJECTS);
     let setup = pair.engine().await;
+    setup.sync_once(None).await.unwrap();
     let pid = create(
         pair.primary(),
         "Account",

@@ -148,7 +148,7 @@ impl Engine {
         // A group waiting for a parent writes nothing in this round.
         prepared.retain(|p| !waits.contains_key(&p.group));
 
-        let outcomes = write::execute(self, object, &groups, &decisions, &prepared, &waits).await;
+        let outcomes = write::execute(self, object, &groups, &decisions, &mut prepared, &waits).await;
 
         for (gi, g) in groups.into_iter().enumerate() {
             let d = &decisions[gi];

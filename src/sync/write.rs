@@ -117,16 +117,17 @@ fn failed(out: &BTreeMap<usize, Outcome>, gi: usize) -> bool {
     matches!(out.get(&gi), Some(Outcome::Failed(_)))
 }
 
-/// Execute the writes of a round.
-pub async fn execute(
+/// Execute one wave: with `all`, undeletes, inserts, updates and deletes; otherwise inserts only.
+async fn wave(
     engine: &Engine,
     object: &ObjectModel,
     groups: &[Group],
     decisions: &[Decision],
-    prepared: &[Prepared],
+    prepared: &[&Prepared],
     waits: &BTreeMap<usize, String>,
-) -> BTreeMap<usize, Outcome> {
-    let mut out: BTreeMap<usize, Outcome> = BTreeMap::new();
+    all: bool,
+    out: &mut BTreeMap<usize, Outcome>,
+) {
     for to in [Side::Primary, Side::Secondary] {
         let client = engine.client(to);
         let n = ix(to);
@@ -135,21 +136,22 @@ pub async fn execute(
         let undeletes: Vec<(usize, String)> = decisions
             .iter()
             .enumerate()
-            .filter(|(gi, d)| d.undelete_to[n] && !waits.contains_key(gi))
+            .filter(|(gi, d)| all && d.undelete_to[n] && !waits.contains_key(gi))
             .filter_map(|(gi, _)| linked_id(gi).map(|id| (gi, id)))
             .collect();
         if !undeletes.is_empty() {
             let ids: Vec<&str> = undeletes.iter().map(|(_, id)| id.as_str()).collect();
             let gis: Vec<usize> = undeletes.iter().map(|(gi, _)| *gi).collect();
-            apply_rows(&mut out, &gis, client.undelete(&ids).await, &[], false);
+            apply_rows(out, &gis, client.undelete(&ids).await, &[], false);
         }
 
         let inserts: Vec<&Prepared> = prepared
             .iter()
+            .copied()
             .filter(|p| {
                 p.intent.kind == WriteKind::Insert
                     && p.intent.from.other() == to
-                    && !failed(&out, p.group)
+                    && !failed(out, p.group)
             })
             .collect();
         if !inserts.is_empty() {
@@ -159,16 +161,17 @@ pub async fn execute(
             let results = client
                 .upsert_many(&object.name, &object.key_field, &records, false)
                 .await;
-            apply_rows(&mut out, &gis, results, &[], true);
+            apply_rows(out, &gis, results, &[], true);
         }
 
         let updates: Vec<(&Prepared, String)> = prepared
             .iter()
+            .copied()
             .filter(|p| {
-                p.intent.kind == WriteKind::Update
+                all && p.intent.kind == WriteKind::Update
                     && p.intent.from.other() == to
                     && !p.values.is_empty()
-                    && !failed(&out, p.group)
+                    && !failed(out, p.group)
             })
             .filter_map(|p| linked_id(p.group).map(|id| (p, id)))
             .collect();
@@ -183,26 +186,100 @@ pub async fn execute(
                 .collect();
             let gis: Vec<usize> = updates.iter().map(|(p, _)| p.group).collect();
             let results = client.update_many(&object.name, &records, false).await;
-            apply_rows(&mut out, &gis, results, &[], false);
+            apply_rows(out, &gis, results, &[], false);
         }
 
         let deletes: Vec<(usize, String)> = decisions
             .iter()
             .enumerate()
-            .filter(|(gi, d)| d.delete_to[n] && !waits.contains_key(gi) && !failed(&out, *gi))
+            .filter(|(gi, d)| {
+                all && d.delete_to[n] && !waits.contains_key(gi) && !failed(out, *gi)
+            })
             .filter_map(|(gi, _)| linked_id(gi).map(|id| (gi, id)))
             .collect();
         if !deletes.is_empty() {
             let ids: Vec<&str> = deletes.iter().map(|(_, id)| id.as_str()).collect();
             let gis: Vec<usize> = deletes.iter().map(|(gi, _)| *gi).collect();
             apply_rows(
-                &mut out,
+                out,
                 &gis,
                 client.delete_many(&ids, false).await,
                 ALREADY_DELETED,
                 false,
             );
         }
+    }
+}
+
+/// Execute the writes of a round. A copy whose self-lookup parent is copied in the same round
+/// waits for a later wave, so that it is written once with its parent's new ID (rather than
+/// written without it and updated by a follow-up); each wave is one collection call per 200
+/// records. Parents that fail, and cycles, leave the field to the follow-up.
+pub async fn execute(
+    engine: &Engine,
+    object: &ObjectModel,
+    groups: &[Group],
+    decisions: &[Decision],
+    prepared: &mut [Prepared],
+    waits: &BTreeMap<usize, String>,
+) -> BTreeMap<usize, Outcome> {
+    let mut out: BTreeMap<usize, Outcome> = BTreeMap::new();
+    // The group inserting each source record in this round.
+    let inserting: BTreeMap<(Side, String), usize> = prepared
+        .iter()
+        .filter(|p| p.intent.kind == WriteKind::Insert)
+        .filter_map(|p| {
+            let item = groups[p.group].item(p.intent.from)?;
+            Some(((p.intent.from, item.id().to_owned()), p.group))
+        })
+        .collect();
+    let parent_group = |p: &Prepared| {
+        let (_, parent) = p.self_wait.as_ref()?;
+        inserting.get(&(p.intent.from, parent.clone())).copied()
+    };
+    let mut later: Vec<usize> = (0..prepared.len())
+        .filter(|&i| prepared[i].intent.kind == WriteKind::Insert && parent_group(&prepared[i]).is_some())
+        .collect();
+    let first: Vec<&Prepared> = prepared
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !later.contains(i))
+        .map(|(_, p)| p)
+        .collect();
+    wave(engine, object, groups, decisions, &first, waits, true, &mut out).await;
+    while !later.is_empty() {
+        let pending_groups: Vec<usize> = later.iter().map(|&i| prepared[i].group).collect();
+        let mut ready: Vec<usize> = later
+            .iter()
+            .copied()
+            .filter(|&i| {
+                parent_group(&prepared[i]).is_none_or(|g| !pending_groups.contains(&g))
+            })
+            .collect();
+        if ready.is_empty() {
+            // A cycle among the waiting copies: write them without the field.
+            ready = later.clone();
+        }
+        for &i in &ready {
+            let parent = parent_group(&prepared[i]).and_then(|g| match out.get(&g) {
+                Some(Outcome::Done { inserted: Some(id) }) => Some(id.clone()),
+                _ => None,
+            });
+            let p = &mut prepared[i];
+            if let (Some(id), Some((field, _))) = (parent, p.self_wait.clone())
+                && let Some(f) = object.field(&field)
+            {
+                let value = Value::String(id);
+                p.values
+                    .insert(f.name(p.intent.from.other()).to_owned(), value.clone());
+                p.sent.push((field, value));
+                p.omitted.retain(|o| o != &f.publisher);
+                p.self_wait = None;
+            }
+        }
+        later.retain(|i| !ready.contains(i));
+        let this: Vec<&Prepared> = ready.iter().map(|&i| &prepared[i]).collect();
+        wave(engine, object, groups, decisions, &this, waits, false, &mut out).await;
     }
     out
 }
