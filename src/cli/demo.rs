@@ -38,7 +38,10 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
     match rt.block_on(crate::demo::run(&args.dir, &tell)) {
         Ok(()) => Exit::Success,
         Err(e) => {
-            printer.error(&chain(&e), Some("this is a bug in the demo; please report it"));
+            printer.error(
+                &chain(&e),
+                Some("this is a bug in the demo; please report it"),
+            );
             Exit::Error
         }
     }

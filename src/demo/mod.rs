@@ -168,7 +168,10 @@ pub fn write_spec(orgs: &Orgs, two_way: bool, dir: &Path) -> Result<(PathBuf, Sp
         source,
     };
     std::fs::create_dir_all(dir).map_err(files)?;
-    for (name, emu) in [("primary.token", &orgs.primary), ("secondary.token", &orgs.secondary)] {
+    for (name, emu) in [
+        ("primary.token", &orgs.primary),
+        ("secondary.token", &orgs.secondary),
+    ] {
         std::fs::write(dir.join(name), &emu.access_token).map_err(files)?;
     }
     let path = dir.join("orgsync.yaml");

@@ -27,7 +27,10 @@ fn client(spec: &Spec, role: OrgRole) -> Result<OrgClient, DemoError> {
 
 async fn count(c: &OrgClient, object: &str) -> Result<u64, DemoError> {
     let page = c
-        .query(&format!("SELECT COUNT() FROM {object}"), QueryOptions::default())
+        .query(
+            &format!("SELECT COUNT() FROM {object}"),
+            QueryOptions::default(),
+        )
         .await
         .map_err(|e| DemoError::Change("an", e))?;
     Ok(page.total_size)
@@ -144,11 +147,23 @@ pub async fn run(dir: &Path, tell: Tell<'_>) -> Result<(), DemoError> {
     }
 
     tell(Event::Chapter("Changes flow (one-way)"));
-    let globex = one(&p, "SELECT Id FROM Account WHERE Name = 'Globex Corporation'").await?;
-    let globex_id = globex.get("Id").and_then(Value::as_str).unwrap_or_default().to_owned();
-    p.update("Account", &globex_id, &fields(json!({"Phone": "+1 212 555 0100"})))
-        .await
-        .map_err(|e| DemoError::Change("primary", e))?;
+    let globex = one(
+        &p,
+        "SELECT Id FROM Account WHERE Name = 'Globex Corporation'",
+    )
+    .await?;
+    let globex_id = globex
+        .get("Id")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    p.update(
+        "Account",
+        &globex_id,
+        &fields(json!({"Phone": "+1 212 555 0100"})),
+    )
+    .await
+    .map_err(|e| DemoError::Change("primary", e))?;
     let new_contact = p
         .create(
             "Contact",
@@ -163,17 +178,37 @@ pub async fn run(dir: &Path, tell: Tell<'_>) -> Result<(), DemoError> {
     )));
     let cycle = engine.sync_once(None).await?;
     tell(Event::Cycle(&cycle));
-    let copy = one(&s, &format!("SELECT Id, Phone FROM Account WHERE OrgSync_Source_Id__c = '{globex_id}'")).await?;
-    let original = one(&p, &format!("SELECT Phone FROM Account WHERE Id = '{globex_id}'")).await?;
-    check(tell, "the secondary's copy has the new phone number", copy.get("Phone") == original.get("Phone"))?;
-    let contact = one(&s, &format!("SELECT AccountId FROM Contact WHERE OrgSync_Source_Id__c = '{new_contact}'")).await?;
+    let copy = one(
+        &s,
+        &format!("SELECT Id, Phone FROM Account WHERE OrgSync_Source_Id__c = '{globex_id}'"),
+    )
+    .await?;
+    let original = one(
+        &p,
+        &format!("SELECT Phone FROM Account WHERE Id = '{globex_id}'"),
+    )
+    .await?;
+    check(
+        tell,
+        "the secondary's copy has the new phone number",
+        copy.get("Phone") == original.get("Phone"),
+    )?;
+    let contact = one(
+        &s,
+        &format!("SELECT AccountId FROM Contact WHERE OrgSync_Source_Id__c = '{new_contact}'"),
+    )
+    .await?;
     check(
         tell,
         "the new contact's copy looks up to the copy of its account",
         contact.get("AccountId") == copy.get("Id"),
     )?;
     let idle = engine.sync_once(None).await?;
-    check(tell, "the next cycle has nothing to write (no echo)", idle.total().writes() == 0)?;
+    check(
+        tell,
+        "the next cycle has nothing to write (no echo)",
+        idle.total().writes() == 0,
+    )?;
 
     tell(Event::Chapter("Two-way, with a conflict"));
     tell(Event::Say(
@@ -186,20 +221,35 @@ pub async fn run(dir: &Path, tell: Tell<'_>) -> Result<(), DemoError> {
     let engine = Engine::connect(&spec2).await?;
     engine.sync_once(None).await?;
     let popup = s
-        .create("Account", &fields(json!({"Name": "Acme Pop-up Store", "Industry": "Retail"})))
+        .create(
+            "Account",
+            &fields(json!({"Name": "Acme Pop-up Store", "Industry": "Retail"})),
+        )
         .await
         .map_err(|e| DemoError::Change("secondary", e))?
         .id
         .unwrap_or_default();
-    let copy_id = copy.get("Id").and_then(Value::as_str).unwrap_or_default().to_owned();
-    p.update("Account", &globex_id, &fields(json!({"Phone": "+1 212 555 0111"})))
-        .await
-        .map_err(|e| DemoError::Change("primary", e))?;
+    let copy_id = copy
+        .get("Id")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    p.update(
+        "Account",
+        &globex_id,
+        &fields(json!({"Phone": "+1 212 555 0111"})),
+    )
+    .await
+    .map_err(|e| DemoError::Change("primary", e))?;
     // Salesforce stamps changes to the second: the secondary's edit comes a moment later.
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
-    s.update("Account", &copy_id, &fields(json!({"Phone": "+1 212 555 0122"})))
-        .await
-        .map_err(|e| DemoError::Change("secondary", e))?;
+    s.update(
+        "Account",
+        &copy_id,
+        &fields(json!({"Phone": "+1 212 555 0122"})),
+    )
+    .await
+    .map_err(|e| DemoError::Change("secondary", e))?;
     tell(Event::Say(format!(
         "A user creates account {popup} in the secondary. Meanwhile account {globex_id}'s phone \
          number is changed in both orgs, in the secondary last. One sync cycle later:"
@@ -207,9 +257,21 @@ pub async fn run(dir: &Path, tell: Tell<'_>) -> Result<(), DemoError> {
     let cycle = engine.sync_once(None).await?;
     tell(Event::Cycle(&cycle));
     let popup_copy = count_where(&p, &format!("OrgSync_Source_Id__c = '{popup}'")).await?;
-    check(tell, "the new account was copied to the primary", popup_copy == 1)?;
-    let a = one(&p, &format!("SELECT Phone FROM Account WHERE Id = '{globex_id}'")).await?;
-    let b = one(&s, &format!("SELECT Phone FROM Account WHERE Id = '{copy_id}'")).await?;
+    check(
+        tell,
+        "the new account was copied to the primary",
+        popup_copy == 1,
+    )?;
+    let a = one(
+        &p,
+        &format!("SELECT Phone FROM Account WHERE Id = '{globex_id}'"),
+    )
+    .await?;
+    let b = one(
+        &s,
+        &format!("SELECT Phone FROM Account WHERE Id = '{copy_id}'"),
+    )
+    .await?;
     check(
         tell,
         "both orgs now hold the secondary's (later) phone number",
@@ -231,7 +293,11 @@ pub async fn run(dir: &Path, tell: Tell<'_>) -> Result<(), DemoError> {
         )));
     }
     let idle = engine.sync_once(None).await?;
-    check(tell, "and the next cycle writes nothing in either org", idle.total().writes() == 0)?;
+    check(
+        tell,
+        "and the next cycle writes nothing in either org",
+        idle.total().writes() == 0,
+    )?;
 
     tell(Event::Chapter("Status"));
     let now = chrono::Utc::now().timestamp_millis();
@@ -252,7 +318,10 @@ pub async fn run(dir: &Path, tell: Tell<'_>) -> Result<(), DemoError> {
 
 async fn count_where(c: &OrgClient, condition: &str) -> Result<u64, DemoError> {
     let page = c
-        .query(&format!("SELECT COUNT() FROM Account WHERE {condition}"), QueryOptions::default())
+        .query(
+            &format!("SELECT COUNT() FROM Account WHERE {condition}"),
+            QueryOptions::default(),
+        )
         .await
         .map_err(|e| DemoError::Change("an", e))?;
     Ok(page.total_size)

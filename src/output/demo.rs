@@ -29,10 +29,18 @@ pub fn event(printer: &Printer, number: &mut usize, e: Event<'_>) {
         }
         Event::Applied(report) => crate::output::apply::print(printer, report),
         Event::Bulk(report) => {
-            printer.out(&crate::output::sync::objects_text(printer, "bulk sync", &report.objects));
+            printer.out(&crate::output::sync::objects_text(
+                printer,
+                "bulk sync",
+                &report.objects,
+            ));
         }
         Event::Cycle(report) => {
-            printer.out(&crate::output::sync::objects_text(printer, "sync", &report.objects));
+            printer.out(&crate::output::sync::objects_text(
+                printer,
+                "sync",
+                &report.objects,
+            ));
         }
         Event::Status(report) => {
             crate::output::ops::status(printer, report, crate::output::ops::OpsFormat::Text);

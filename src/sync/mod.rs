@@ -11,6 +11,7 @@
 //! | [`round`] | one round on one object: pair through links, decide, write, record |
 //! | [`decide`] | the pure decision for one record pair (inserts, updates, deletes, conflicts) |
 //! | [`write`] | the writes: upserts on the key field, updates, deletes, undeletes |
+//! | [`bulk_api`] | large insert waves as one Bulk API 2.0 upsert job |
 //! | [`retry`] | queue entries with backoff, and the sync log's Retrying / Failed / Resolved |
 //! | [`owners`] | owner mapping through synced users |
 //! | [`cycle`] | one incremental cycle; [`run`] the loop |
@@ -24,6 +25,7 @@
 
 pub mod actions;
 pub mod bulk;
+pub mod bulk_api;
 pub mod counts;
 pub mod cycle;
 pub mod decide;

@@ -16,8 +16,9 @@ pub const SYSTEM: [&str; 4] = ["Id", "SystemModstamp", "IsDeleted", "LastModifie
 /// Audit fields copied on insert with `syncFeedsAndAuditFields`.
 pub const AUDIT: [&str; 2] = ["CreatedDate", "CreatedById"];
 
-/// Records per bulk-sync page.
-pub const BULK_PAGE: usize = 2000;
+/// Records per bulk-sync page (read in query pages of 2,000; written in collections of 200, or
+/// as one Bulk API 2.0 job).
+pub const BULK_PAGE: usize = 10_000;
 
 /// IDs per by-ID query (keeps the SOQL well under its 100,000-character limit).
 pub const IDS_PER_QUERY: usize = 300;
@@ -261,7 +262,7 @@ mod tests {
         let o = &m.objects[0];
         let q = bulk_page(&m, o, Side::Primary, "001000000000001AAA");
         assert!(q.contains("Id > '001000000000001AAA' AND LastModifiedDate >= LAST_N_DAYS:30"));
-        assert!(q.ends_with("ORDER BY Id LIMIT 2000"));
+        assert!(q.ends_with("ORDER BY Id LIMIT 10000"));
         let q = by_ids(
             &m,
             o,

@@ -1,6 +1,7 @@
 //! Carrying out a round's writes, per target org: undeletes (SOAP), inserts (sObject Collections
-//! upsert on the key field, so a retry after an ambiguous failure never duplicates), updates
-//! (collections by ID) and deletes. Every write is idempotent; each row's result is mapped back
+//! upsert on the key field — or one Bulk API 2.0 job from [`super::bulk_api::THRESHOLD`] rows —
+//! so a retry after an ambiguous failure never duplicates), updates (collections by ID) and
+//! deletes. Every write is idempotent; each row's result is mapped back
 //! to its group. A failed request fails all of its rows (they are queued and retried).
 
 use std::collections::BTreeMap;
@@ -154,7 +155,22 @@ async fn wave(
                     && !failed(out, p.group)
             })
             .collect();
-        if !inserts.is_empty() {
+        if inserts.len() >= super::bulk_api::THRESHOLD {
+            let rows: Vec<&Map<String, Value>> = inserts.iter().map(|p| &p.values).collect();
+            match super::bulk_api::upsert(client, &object.name, &object.key_field, &rows).await {
+                Ok(results) => {
+                    for (p, r) in inserts.iter().zip(results) {
+                        record(out, p.group, r.map(Some));
+                    }
+                }
+                Err(e) => {
+                    let f = call_failure(&e);
+                    for p in &inserts {
+                        record(out, p.group, Err(f.clone()));
+                    }
+                }
+            }
+        } else if !inserts.is_empty() {
             let records: Vec<Map<String, Value>> =
                 inserts.iter().map(|p| p.values.clone()).collect();
             let gis: Vec<usize> = inserts.iter().map(|p| p.group).collect();
@@ -192,9 +208,7 @@ async fn wave(
         let deletes: Vec<(usize, String)> = decisions
             .iter()
             .enumerate()
-            .filter(|(gi, d)| {
-                all && d.delete_to[n] && !waits.contains_key(gi) && !failed(out, *gi)
-            })
+            .filter(|(gi, d)| all && d.delete_to[n] && !waits.contains_key(gi) && !failed(out, *gi))
             .filter_map(|(gi, _)| linked_id(gi).map(|id| (gi, id)))
             .collect();
         if !deletes.is_empty() {
@@ -238,7 +252,9 @@ pub async fn execute(
         inserting.get(&(p.intent.from, parent.clone())).copied()
     };
     let mut later: Vec<usize> = (0..prepared.len())
-        .filter(|&i| prepared[i].intent.kind == WriteKind::Insert && parent_group(&prepared[i]).is_some())
+        .filter(|&i| {
+            prepared[i].intent.kind == WriteKind::Insert && parent_group(&prepared[i]).is_some()
+        })
         .collect();
     let first: Vec<&Prepared> = prepared
         .iter()
@@ -246,15 +262,16 @@ pub async fn execute(
         .filter(|(i, _)| !later.contains(i))
         .map(|(_, p)| p)
         .collect();
-    wave(engine, object, groups, decisions, &first, waits, true, &mut out).await;
+    wave(
+        engine, object, groups, decisions, &first, waits, true, &mut out,
+    )
+    .await;
     while !later.is_empty() {
         let pending_groups: Vec<usize> = later.iter().map(|&i| prepared[i].group).collect();
         let mut ready: Vec<usize> = later
             .iter()
             .copied()
-            .filter(|&i| {
-                parent_group(&prepared[i]).is_none_or(|g| !pending_groups.contains(&g))
-            })
+            .filter(|&i| parent_group(&prepared[i]).is_none_or(|g| !pending_groups.contains(&g)))
             .collect();
         if ready.is_empty() {
             // A cycle among the waiting copies: write them without the field.
@@ -279,7 +296,10 @@ pub async fn execute(
         }
         later.retain(|i| !ready.contains(i));
         let this: Vec<&Prepared> = ready.iter().map(|&i| &prepared[i]).collect();
-        wave(engine, object, groups, decisions, &this, waits, false, &mut out).await;
+        wave(
+            engine, object, groups, decisions, &this, waits, false, &mut out,
+        )
+        .await;
     }
     out
 }
