@@ -337,4 +337,52 @@ async fn thousands_sharing_one_modstamp_across_pages() {
     assert_eq!(copies.len(), 2600);
     let r = engine.sync_once(None).await.unwrap();
     assert_eq!(r.total().writes(), 0);
+
+    // 900 updates: five collections of 200 (and one of 100), the five in one composite call.
+    let ids: Vec<String> = query(
+        pair.primary(),
+        "SELECT Id FROM Account WHERE Name LIKE 'Same Second%' ORDER BY Id LIMIT 1100",
+        false,
+    )
+    .await
+    .into_iter()
+    .map(|r| r["Id"].as_str().unwrap().to_owned())
+    .collect();
+    for chunk in ids.chunks(200) {
+        let records: Vec<Value> = chunk
+            .iter()
+            .map(|id| json!({"attributes": {"type": "Account"}, "Id": id, "Industry": "Energy"}))
+            .collect();
+        let resp = client
+            .patch(format!("{url}/services/data/v62.0/composite/sobjects"))
+            .bearer_auth(&pair.primary().access_token)
+            .json(&json!({"allOrNone": true, "records": records}))
+            .send()
+            .await
+            .unwrap();
+        assert!(resp.status().is_success());
+    }
+    let routes = |j: Value, r: &str| j["routes"][r].as_u64().unwrap_or(0);
+    let before = apply_support::journal(pair.secondary()).await;
+    let r = engine.sync_once(None).await.unwrap();
+    assert_eq!(r.objects["Account"].updated, 1100);
+    let after = apply_support::journal(pair.secondary()).await;
+    assert_eq!(
+        routes(after.clone(), "POST /composite") - routes(before.clone(), "POST /composite"),
+        1,
+        "{after}"
+    );
+    assert_eq!(
+        routes(after.clone(), "PATCH /composite/sobjects")
+            - routes(before, "PATCH /composite/sobjects"),
+        1,
+        "the sixth collection goes alone: {after}"
+    );
+    let energy = query(
+        pair.secondary(),
+        "SELECT Id FROM Account WHERE Industry = 'Energy'",
+        false,
+    )
+    .await;
+    assert_eq!(energy.len(), 1100);
 }

@@ -159,3 +159,168 @@ impl OrgClient {
         Ok(records)
     }
 }
+
+/// Collection writes per composite call: Salesforce allows 25 subrequests, at most 5 of them
+/// sObject Collections or queries (REST API guide, "Composite", v43.0+).
+pub const COLLECTIONS_PER_COMPOSITE: usize = 5;
+
+/// One sObject Collections write of at most [`CHUNK`] records, for
+/// [`OrgClient::collections_bundled`].
+#[derive(Debug, Clone)]
+pub enum CollectionWrite {
+    /// `PATCH /composite/sobjects/{X}/{field}`.
+    Upsert {
+        /// Object API name.
+        sobject: String,
+        /// The external ID field.
+        external_id_field: String,
+        /// The records (each carries the external ID field).
+        records: Vec<Map<String, Value>>,
+    },
+    /// `PATCH /composite/sobjects` (each record carries `Id`).
+    Update {
+        /// Object API name.
+        sobject: String,
+        /// The records.
+        records: Vec<Map<String, Value>>,
+    },
+    /// `DELETE /composite/sobjects?ids=…`.
+    Delete {
+        /// Record IDs.
+        ids: Vec<String>,
+    },
+}
+
+/// The outcome of one composite call carrying `writes` (indexes into the input): per write its
+/// row results, or the error of the whole call.
+#[derive(Debug)]
+pub struct Bundled {
+    /// The writes this call carried.
+    pub writes: std::ops::Range<usize>,
+    /// Per write: its rows' results, or the error its subrequest answered; or the call's error.
+    pub result: Result<Vec<Result<Vec<SaveResult>, OrgError>>, OrgError>,
+}
+
+fn subrequest(
+    client: &OrgClient,
+    n: usize,
+    w: &CollectionWrite,
+) -> crate::org::composite::Subrequest {
+    let base = format!("{}/composite/sobjects", client.data_path());
+    let (method, url, body) = match w {
+        CollectionWrite::Upsert {
+            sobject,
+            external_id_field,
+            records,
+        } => (
+            "PATCH",
+            format!("{base}/{}/{}", segment(sobject), segment(external_id_field)),
+            Some(json!({
+                "allOrNone": false,
+                "records": records.iter().map(|r| with_type(sobject, r)).collect::<Vec<_>>(),
+            })),
+        ),
+        CollectionWrite::Update { sobject, records } => (
+            "PATCH",
+            base,
+            Some(json!({
+                "allOrNone": false,
+                "records": records.iter().map(|r| with_type(sobject, r)).collect::<Vec<_>>(),
+            })),
+        ),
+        CollectionWrite::Delete { ids } => (
+            "DELETE",
+            format!("{base}?ids={}&allOrNone=false", ids.join(",")),
+            None,
+        ),
+    };
+    crate::org::composite::Subrequest {
+        method: method.into(),
+        url,
+        reference_id: format!("w{n}"),
+        body,
+    }
+}
+
+fn rows(w: &CollectionWrite) -> usize {
+    match w {
+        CollectionWrite::Upsert { records, .. } | CollectionWrite::Update { records, .. } => {
+            records.len()
+        }
+        CollectionWrite::Delete { ids } => ids.len(),
+    }
+}
+
+impl OrgClient {
+    /// Send collection writes bundled [`COLLECTIONS_PER_COMPOSITE`] to a composite call (one API
+    /// call each), or directly when there is just one. Each write keeps its own transaction
+    /// (`allOrNone: false` throughout), so one failing write never rolls back another.
+    pub async fn collections_bundled(&self, writes: &[CollectionWrite]) -> Vec<Bundled> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        for bundle in writes.chunks(COLLECTIONS_PER_COMPOSITE) {
+            let range = start..start + bundle.len();
+            start += bundle.len();
+            if let [single] = bundle {
+                let result = match single {
+                    CollectionWrite::Upsert {
+                        sobject,
+                        external_id_field,
+                        records,
+                    } => {
+                        self.upsert_many(sobject, external_id_field, records, false)
+                            .await
+                    }
+                    CollectionWrite::Update { sobject, records } => {
+                        self.update_many(sobject, records, false).await
+                    }
+                    CollectionWrite::Delete { ids } => {
+                        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+                        self.delete_many(&ids, false).await
+                    }
+                };
+                out.push(Bundled {
+                    writes: range,
+                    result: Ok(vec![result]),
+                });
+                continue;
+            }
+            let subs: Vec<_> = bundle
+                .iter()
+                .enumerate()
+                .map(|(n, w)| subrequest(self, n, w))
+                .collect();
+            let result = self.composite(&subs, false).await.map(|responses| {
+                bundle
+                    .iter()
+                    .enumerate()
+                    .map(|(n, w)| {
+                        let reference = format!("w{n}");
+                        let Some(r) = responses.iter().find(|r| r.reference_id == reference) else {
+                            return Err(OrgError::Decode {
+                                what: "composite",
+                                detail: format!("no answer for subrequest {reference}"),
+                            });
+                        };
+                        let status = u16::try_from(r.http_status_code).unwrap_or(500);
+                        if (200..300).contains(&status) {
+                            let results: Vec<SaveResult> =
+                                serde_json::from_value(r.body.clone())
+                                    .map_err(|e| OrgError::decode("collection", &e))?;
+                            check_count(&results, rows(w))?;
+                            Ok(results)
+                        } else {
+                            let errors = serde_json::from_value(r.body.clone()).unwrap_or_default();
+                            Err(OrgError::Api { status, errors })
+                        }
+                    })
+                    .collect()
+            });
+            out.push(Bundled {
+                writes: range,
+                result,
+            });
+        }
+        out
+    }
+}

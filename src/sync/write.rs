@@ -1,7 +1,7 @@
 //! Carrying out a round's writes, per target org: undeletes (SOAP), inserts (sObject Collections
 //! upsert on the key field — or one Bulk API 2.0 job from [`super::bulk_api::THRESHOLD`] rows —
 //! so a retry after an ambiguous failure never duplicates), updates (collections by ID) and
-//! deletes. Every write is idempotent; each row's result is mapped back
+//! deletes; collection writes of 200 records go five to a composite call (one API call). Every write is idempotent; each row's result is mapped back
 //! to its group. A failed request fails all of its rows (they are queued and retried).
 
 use std::collections::BTreeMap;
@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use crate::org::OrgError;
+use crate::org::collections::{CHUNK, CollectionWrite};
 use crate::org::wire::SaveResult;
 use crate::state::Side;
 
@@ -170,16 +171,21 @@ async fn wave(
                     }
                 }
             }
-        } else if !inserts.is_empty() {
-            let records: Vec<Map<String, Value>> =
-                inserts.iter().map(|p| p.values.clone()).collect();
-            let gis: Vec<usize> = inserts.iter().map(|p| p.group).collect();
-            let results = client
-                .upsert_many(&object.name, &object.key_field, &records, false)
-                .await;
-            apply_rows(out, &gis, results, &[], true);
         }
-
+        // Collections of 200, bundled five to a composite call: (write, its rows' groups,
+        // error codes that count as done, keep the returned ID).
+        let mut writes: Vec<CollectionWrite> = Vec::new();
+        let mut meta: Vec<(Vec<usize>, &[&str], bool)> = Vec::new();
+        if inserts.len() < super::bulk_api::THRESHOLD {
+            for chunk in inserts.chunks(CHUNK) {
+                writes.push(CollectionWrite::Upsert {
+                    sobject: object.name.clone(),
+                    external_id_field: object.key_field.clone(),
+                    records: chunk.iter().map(|p| p.values.clone()).collect(),
+                });
+                meta.push((chunk.iter().map(|p| p.group).collect(), &[], true));
+            }
+        }
         let updates: Vec<(&Prepared, String)> = prepared
             .iter()
             .copied()
@@ -191,44 +197,61 @@ async fn wave(
             })
             .filter_map(|p| linked_id(p.group).map(|id| (p, id)))
             .collect();
-        if !updates.is_empty() {
-            let records: Vec<Map<String, Value>> = updates
-                .iter()
-                .map(|(p, id)| {
-                    let mut r = p.values.clone();
-                    r.insert("Id".into(), Value::String(id.clone()));
-                    r
-                })
-                .collect();
-            let gis: Vec<usize> = updates.iter().map(|(p, _)| p.group).collect();
-            let results = client.update_many(&object.name, &records, false).await;
-            apply_rows(out, &gis, results, &[], false);
+        for chunk in updates.chunks(CHUNK) {
+            writes.push(CollectionWrite::Update {
+                sobject: object.name.clone(),
+                records: chunk
+                    .iter()
+                    .map(|(p, id)| {
+                        let mut r = p.values.clone();
+                        r.insert("Id".into(), Value::String(id.clone()));
+                        r
+                    })
+                    .collect(),
+            });
+            meta.push((chunk.iter().map(|(p, _)| p.group).collect(), &[], false));
         }
-
         let deletes: Vec<(usize, String)> = decisions
             .iter()
             .enumerate()
             .filter(|(gi, d)| all && d.delete_to[n] && !waits.contains_key(gi) && !failed(out, *gi))
             .filter_map(|(gi, _)| linked_id(gi).map(|id| (gi, id)))
             .collect();
-        if !deletes.is_empty() {
-            let ids: Vec<&str> = deletes.iter().map(|(_, id)| id.as_str()).collect();
-            let gis: Vec<usize> = deletes.iter().map(|(gi, _)| *gi).collect();
-            apply_rows(
-                out,
-                &gis,
-                client.delete_many(&ids, false).await,
+        for chunk in deletes.chunks(CHUNK) {
+            writes.push(CollectionWrite::Delete {
+                ids: chunk.iter().map(|(_, id)| id.clone()).collect(),
+            });
+            meta.push((
+                chunk.iter().map(|(gi, _)| *gi).collect(),
                 ALREADY_DELETED,
                 false,
-            );
+            ));
+        }
+        for bundled in client.collections_bundled(&writes).await {
+            match bundled.result {
+                Ok(results) => {
+                    for (w, rows) in bundled.writes.zip(results) {
+                        let (gis, ok, keep) = &meta[w];
+                        apply_rows(out, gis, rows, ok, *keep);
+                    }
+                }
+                Err(e) => {
+                    let f = call_failure(&e);
+                    for w in bundled.writes {
+                        for gi in &meta[w].0 {
+                            record(out, *gi, Err(f.clone()));
+                        }
+                    }
+                }
+            }
         }
     }
 }
 
 /// Execute the writes of a round. A copy whose self-lookup parent is copied in the same round
 /// waits for a later wave, so that it is written once with its parent's new ID (rather than
-/// written without it and updated by a follow-up); each wave is one collection call per 200
-/// records. Parents that fail, and cycles, leave the field to the follow-up.
+/// written without it and updated by a follow-up); each wave is one collection write per 200
+/// records, five to a composite call. Parents that fail, and cycles, leave the field to the follow-up.
 pub async fn execute(
     engine: &Engine,
     object: &ObjectModel,
