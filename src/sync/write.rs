@@ -120,6 +120,7 @@ fn failed(out: &BTreeMap<usize, Outcome>, gi: usize) -> bool {
 }
 
 /// Execute one wave: with `all`, undeletes, inserts, updates and deletes; otherwise inserts only.
+#[allow(clippy::too_many_arguments)]
 async fn wave(
     engine: &Engine,
     object: &ObjectModel,
