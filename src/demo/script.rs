@@ -61,6 +61,27 @@ fn fields(v: Value) -> Map<String, Value> {
     v.as_object().cloned().unwrap_or_default()
 }
 
+fn id_of(record: &Map<String, Value>) -> String {
+    record
+        .get("Id")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// A user edits a record in an org.
+async fn edit(
+    c: &OrgClient,
+    org: &'static str,
+    object: &str,
+    id: &str,
+    values: Value,
+) -> Result<(), DemoError> {
+    c.update(object, id, &fields(values))
+        .await
+        .map_err(|e| DemoError::Change(org, e))
+}
+
 async fn apply(spec: &Spec, tell: Tell<'_>) -> Result<(), DemoError> {
     let planned = plan(spec).await?;
     tell(Event::Plan(&planned.plan));
@@ -152,18 +173,15 @@ pub async fn run(dir: &Path, tell: Tell<'_>) -> Result<(), DemoError> {
         "SELECT Id FROM Account WHERE Name = 'Globex Corporation'",
     )
     .await?;
-    let globex_id = globex
-        .get("Id")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned();
-    p.update(
+    let globex_id = id_of(&globex);
+    edit(
+        &p,
+        "primary",
         "Account",
         &globex_id,
-        &fields(json!({"Phone": "+1 212 555 0100"})),
+        json!({"Phone": "+1 212 555 0100"}),
     )
-    .await
-    .map_err(|e| DemoError::Change("primary", e))?;
+    .await?;
     let new_contact = p
         .create(
             "Contact",
@@ -229,27 +247,25 @@ pub async fn run(dir: &Path, tell: Tell<'_>) -> Result<(), DemoError> {
         .map_err(|e| DemoError::Change("secondary", e))?
         .id
         .unwrap_or_default();
-    let copy_id = copy
-        .get("Id")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned();
-    p.update(
+    let copy_id = id_of(&copy);
+    edit(
+        &p,
+        "primary",
         "Account",
         &globex_id,
-        &fields(json!({"Phone": "+1 212 555 0111"})),
+        json!({"Phone": "+1 212 555 0111"}),
     )
-    .await
-    .map_err(|e| DemoError::Change("primary", e))?;
+    .await?;
     // Salesforce stamps changes to the second: the secondary's edit comes a moment later.
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
-    s.update(
+    edit(
+        &s,
+        "secondary",
         "Account",
         &copy_id,
-        &fields(json!({"Phone": "+1 212 555 0122"})),
+        json!({"Phone": "+1 212 555 0122"}),
     )
-    .await
-    .map_err(|e| DemoError::Change("secondary", e))?;
+    .await?;
     tell(Event::Say(format!(
         "A user creates account {popup} in the secondary. Meanwhile account {globex_id}'s phone \
          number is changed in both orgs, in the secondary last. One sync cycle later:"

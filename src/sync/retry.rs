@@ -40,6 +40,32 @@ pub fn backoff_ms(policy: &RetryPolicy, attempts: i64, rng: &mut impl Rng) -> i6
     base / 2 + rng.random_range(0..=base - base / 2)
 }
 
+/// A queue entry for `subject` (keeping the first queued time of `previous`).
+fn entry(
+    subject: &Subject<'_>,
+    previous: Option<&QueueEntry>,
+    status: QueueStatus,
+    attempts: i64,
+    next_attempt_at_ms: i64,
+    why: (Option<String>, Option<String>),
+    now_ms: i64,
+) -> QueueEntry {
+    QueueEntry {
+        id: 0,
+        object: subject.object.to_owned(),
+        source: subject.source,
+        source_id: subject.id.to_owned(),
+        action: subject.action,
+        status,
+        attempts,
+        next_attempt_at_ms,
+        reason: why.0,
+        error_code: why.1,
+        created_at_ms: previous.map_or(now_ms, |e| e.created_at_ms),
+        updated_at_ms: now_ms,
+    }
+}
+
 /// Record a failed attempt: the entry goes (back) to the queue as Retrying, or as Failed after
 /// the last attempt; the log gets Retrying on the first failure and Failed on the last.
 pub fn failed(
@@ -58,20 +84,15 @@ pub fn failed(
         let delay = backoff_ms(policy, attempts, &mut rand::rng());
         (QueueStatus::Retrying, now_ms.saturating_add(delay))
     };
-    batch.enqueue.push(QueueEntry {
-        id: 0,
-        object: subject.object.to_owned(),
-        source: subject.source,
-        source_id: subject.id.to_owned(),
-        action: subject.action,
+    batch.enqueue.push(entry(
+        subject,
+        previous,
         status,
         attempts,
-        next_attempt_at_ms: next,
-        reason: Some(failure.message.clone()),
-        error_code: Some(failure.code.clone()),
-        created_at_ms: previous.map_or(now_ms, |e| e.created_at_ms),
-        updated_at_ms: now_ms,
-    });
+        next,
+        (Some(failure.message.clone()), Some(failure.code.clone())),
+        now_ms,
+    ));
     if attempts == 1 || last {
         batch.log.push(NewLogEntry {
             at_ms: now_ms,
@@ -115,20 +136,15 @@ pub fn waiting(
     } else {
         backoff_ms(policy, attempts - 1, &mut rand::rng())
     };
-    batch.enqueue.push(QueueEntry {
-        id: 0,
-        object: subject.object.to_owned(),
-        source: subject.source,
-        source_id: subject.id.to_owned(),
-        action: subject.action,
-        status: QueueStatus::Waiting,
+    batch.enqueue.push(entry(
+        subject,
+        previous,
+        QueueStatus::Waiting,
         attempts,
-        next_attempt_at_ms: now_ms.saturating_add(delay),
-        reason: Some(reason.to_owned()),
-        error_code: None,
-        created_at_ms: previous.map_or(now_ms, |e| e.created_at_ms),
-        updated_at_ms: now_ms,
-    });
+        now_ms.saturating_add(delay),
+        (Some(reason.to_owned()), None),
+        now_ms,
+    ));
 }
 
 /// A record that went through: off the queue, and Resolved in the log if it had failed before.
@@ -171,20 +187,15 @@ pub fn pending(
     previous: Option<&QueueEntry>,
     now_ms: i64,
 ) {
-    batch.enqueue.push(QueueEntry {
-        id: 0,
-        object: subject.object.to_owned(),
-        source: subject.source,
-        source_id: subject.id.to_owned(),
-        action: subject.action,
-        status: QueueStatus::Pending,
-        attempts: previous.map_or(0, |e| e.attempts),
-        next_attempt_at_ms: now_ms,
-        reason: None,
-        error_code: previous.and_then(|e| e.error_code.clone()),
-        created_at_ms: previous.map_or(now_ms, |e| e.created_at_ms),
-        updated_at_ms: now_ms,
-    });
+    batch.enqueue.push(entry(
+        subject,
+        previous,
+        QueueStatus::Pending,
+        previous.map_or(0, |e| e.attempts),
+        now_ms,
+        (None, previous.and_then(|e| e.error_code.clone())),
+        now_ms,
+    ));
 }
 
 #[cfg(test)]
