@@ -119,60 +119,36 @@ impl Engine {
                 let left = usize::try_from(max.saturating_sub(handled)).unwrap_or(usize::MAX);
                 records.truncate(left);
             }
-            let Some(last) = records.last().and_then(|r| r.id()).map(str::to_owned) else {
-                state.done = true;
-                state.updated_at_ms = self.now_ms();
-                self.store.set_bulk_progress(&state).await?;
-                progress(&BulkStep {
-                    object: object.name.clone(),
-                    source: side,
-                    records: handled,
-                    done: true,
-                });
-                return Ok(());
-            };
-            let n = records.len() as u64;
-            let items = records
-                .into_iter()
-                .map(|record| super::round::Item {
-                    side,
-                    record,
-                    entry: None,
-                })
-                .collect();
+            let n = records.len();
             let now = self.now_ms();
-            let mut batch = Batch::at(now);
-            self.round(object, items, Mode::Bulk, &mut batch, counts)
-                .await?;
-            self.store.commit_batch(&batch).await?;
-            handled += n;
-            state.last_id = last;
-            state.records += i64::try_from(n).unwrap_or(i64::MAX);
-            state.updated_at_ms = now;
-            let full_page = n as usize >= read::BULK_PAGE;
-            let reached = limit.is_some_and(|max| handled >= max);
-            if reached {
-                state.done = true;
+            if let Some(last) = records.last().and_then(|r| r.id()).map(str::to_owned) {
+                let items = records
+                    .into_iter()
+                    .map(|record| super::round::Item {
+                        side,
+                        record,
+                        entry: None,
+                    })
+                    .collect();
+                let mut batch = Batch::at(now);
+                self.round(object, items, Mode::Bulk, &mut batch, counts)
+                    .await?;
+                self.store.commit_batch(&batch).await?;
+                handled += n as u64;
+                state.last_id = last;
+                state.records += i64::try_from(n).unwrap_or(i64::MAX);
             }
+            let finished = n < read::BULK_PAGE || limit.is_some_and(|max| handled >= max);
+            state.done = finished;
+            state.updated_at_ms = now;
             self.store.set_bulk_progress(&state).await?;
             progress(&BulkStep {
                 object: object.name.clone(),
                 source: side,
                 records: handled,
-                done: reached,
+                done: finished,
             });
-            if reached {
-                return Ok(());
-            }
-            if !full_page {
-                state.done = true;
-                self.store.set_bulk_progress(&state).await?;
-                progress(&BulkStep {
-                    object: object.name.clone(),
-                    source: side,
-                    records: handled,
-                    done: true,
-                });
+            if finished {
                 return Ok(());
             }
         }
