@@ -194,3 +194,52 @@ async fn bulk_then_incremental_one_way() {
     assert_eq!(back[0]["IsDeleted"], false);
     assert_eq!(engine.sync_once(None).await.unwrap().total().writes(), 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn audit_fields_are_kept_on_insert_where_the_org_allows_it() {
+    use orgsync::emulator::fixture::{DefaultOrg, default_org, load_str};
+    // A secondary whose integration user may set audit fields on insert.
+    let text = apply_support::default_fixture(DefaultOrg::Secondary)
+        .replace("auditFieldsOnInsert: false", "auditFieldsOnInsert: true");
+    let secondary = load_str("audit-secondary.yaml", &text).unwrap();
+    let orgs =
+        apply_support::Orgs::with(default_org(DefaultOrg::Primary, 74).unwrap(), secondary, 74);
+    let connection = "    direction: one-way
+    owner: admin@acme.example
+    syncUsers: true
+    usernameSuffix: .dr
+    syncFeedsAndAuditFields: true";
+    let objects = "    Account:
+      publish:
+        fields: [Name, OwnerId]";
+    let pair = Pair::applied_on(orgs, connection, "", objects);
+    let engine = pair.engine().await;
+    engine
+        .bulk_sync(&BulkOptions::default(), &|_| {})
+        .await
+        .unwrap();
+    let p = by_field(
+        pair.primary(),
+        "Account",
+        "Id, CreatedDate, CreatedBy.Username",
+        "Id",
+    )
+    .await;
+    let s = by_field(
+        pair.secondary(),
+        "Account",
+        "OrgSync_Source_Id__c, CreatedDate, CreatedBy.Username",
+        "OrgSync_Source_Id__c",
+    )
+    .await;
+    assert_eq!(s.len(), p.len());
+    for (id, a) in &p {
+        assert_eq!(s[id]["CreatedDate"], a["CreatedDate"], "CreatedDate kept");
+        let user = a["CreatedBy"]["Username"].as_str().unwrap();
+        assert_eq!(
+            s[id]["CreatedBy"]["Username"].as_str(),
+            Some(format!("{user}.dr").as_str()),
+            "CreatedById mapped to the synced user"
+        );
+    }
+}

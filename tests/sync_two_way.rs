@@ -283,3 +283,54 @@ async fn each_conflict_policy() {
         assert_eq!(r.total().writes(), 0, "{policy} settles: {r:?}");
     }
 }
+
+/// The engine keeps its state in Postgres as well as in SQLite (several replicas share one).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_way_with_the_state_in_postgres() {
+    let Some(url) = sync_support::postgres_database("orgsync_sync_test").await else {
+        return;
+    };
+    let orgs = apply_support::Orgs::default_pair(75);
+    let pair = Pair::applied_with_state(
+        orgs,
+        CONNECTION,
+        &sections("merge-fields"),
+        OBJECTS,
+        Some(url),
+    );
+    let engine = pair.engine().await;
+    assert_eq!(engine.store().backend(), orgsync::state::Backend::Postgres);
+    engine
+        .bulk_sync(&BulkOptions::default(), &|_| {})
+        .await
+        .unwrap();
+    engine.sync_once(None).await.unwrap();
+    let sid = create(pair.secondary(), "Account", json!({"Name": "Postgres Co"})).await;
+    let r = engine.sync_once(None).await.unwrap();
+    assert_eq!(r.objects["Account"].inserted, 1);
+    let p = one(
+        pair.primary(),
+        &format!("SELECT Id FROM Account WHERE OrgSync_Source_Id__c = '{sid}'"),
+    )
+    .await;
+    update(
+        pair.primary(),
+        "Account",
+        p["Id"].as_str().unwrap(),
+        json!({"Phone": "7"}),
+    )
+    .await;
+    let r = engine.sync_once(None).await.unwrap();
+    assert_eq!(r.objects["Account"].updated, 1);
+    assert_eq!(
+        one(
+            pair.secondary(),
+            &format!("SELECT Phone FROM Account WHERE Id = '{sid}'")
+        )
+        .await["Phone"],
+        "7"
+    );
+    assert_eq!(engine.sync_once(None).await.unwrap().total().writes(), 0);
+    let links = engine.store().link_counts().await.unwrap();
+    assert_eq!(links["Account"], 80);
+}

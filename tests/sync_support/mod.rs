@@ -11,7 +11,7 @@ use orgsync::org::Clock;
 use orgsync::sync::Engine;
 use serde_json::{Value, json};
 
-use crate::apply_support::{Orgs, compile, export_tokens, run};
+use crate::apply_support::{Orgs, export_tokens, run};
 
 /// A clock the test moves.
 #[derive(Debug)]
@@ -43,21 +43,60 @@ pub struct Pair {
     pub sections: String,
     pub objects: String,
     pub clock: Arc<TestClock>,
+    /// The state store URL when it is not the SQLite file in the test's directory.
+    pub state_url: Option<String>,
 }
 
 impl Pair {
     /// Write the spec and apply it (`apply --auto-approve` must succeed).
     pub fn applied(seed: u64, connection: &str, sections: &str, objects: &str) -> Pair {
-        let orgs = Orgs::default_pair(seed);
-        orgs.write_spec(connection, sections, objects);
-        let out = run(&orgs, &["apply", "--auto-approve"]);
-        assert_eq!(out.code, 0, "apply failed:\n{}\n{}", out.stdout, out.stderr);
-        Pair {
+        Self::applied_on(Orgs::default_pair(seed), connection, sections, objects)
+    }
+
+    /// [`Pair::applied`] on orgs of the test's choosing.
+    pub fn applied_on(orgs: Orgs, connection: &str, sections: &str, objects: &str) -> Pair {
+        Self::applied_with_state(orgs, connection, sections, objects, None)
+    }
+
+    /// [`Pair::applied_on`] with the state store at `state_url` (e.g. a Postgres database).
+    pub fn applied_with_state(
+        orgs: Orgs,
+        connection: &str,
+        sections: &str,
+        objects: &str,
+        state_url: Option<String>,
+    ) -> Pair {
+        let pair = Pair {
             orgs,
             connection: connection.to_owned(),
             sections: sections.to_owned(),
             objects: objects.to_owned(),
             clock: TestClock::new(),
+            state_url,
+        };
+        std::fs::write(pair.orgs.spec_path(), pair.text(sections)).unwrap();
+        let out = run(&pair.orgs, &["apply", "--auto-approve"]);
+        assert_eq!(out.code, 0, "apply failed:\n{}\n{}", out.stdout, out.stderr);
+        pair
+    }
+
+    /// The spec text with `sections`.
+    pub fn text(&self, sections: &str) -> String {
+        let text =
+            crate::apply_support::spec_text(&self.orgs, &self.connection, sections, &self.objects);
+        match &self.state_url {
+            None => text,
+            Some(url) => text
+                .lines()
+                .map(|l| {
+                    if l.starts_with("    url: sqlite://") {
+                        format!("    url: {url}")
+                    } else {
+                        l.to_owned()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("\n"),
         }
     }
 
@@ -70,7 +109,12 @@ impl Pair {
     /// settings need no apply).
     pub async fn engine_with(&self, sections: &str) -> Engine {
         export_tokens(&self.orgs);
-        let spec = compile(&self.orgs, &self.connection, sections, &self.objects);
+        let outcome = orgsync::spec::check_source(
+            "apply-test.yaml",
+            self.text(sections),
+            self.orgs.dir.path(),
+        );
+        let spec = outcome.spec.expect("the test spec validates");
         Engine::connect_with_clock(&spec, self.clock.clone())
             .await
             .expect("connect the engine")
@@ -220,4 +264,32 @@ pub async fn by_field(
         .into_iter()
         .filter_map(|r| r[key].as_str().map(|k| (k.to_owned(), r.clone())))
         .collect()
+}
+
+/// A fresh Postgres database for this test (`ORGSYNC_TEST_POSTGRES_URL`, started by
+/// scripts/test), or `None` when there is no server — unless `ORGSYNC_REQUIRE_POSTGRES` is set
+/// (CI), which makes a missing server fail the test.
+pub async fn postgres_database(name: &str) -> Option<String> {
+    let Ok(url) = std::env::var("ORGSYNC_TEST_POSTGRES_URL") else {
+        assert!(
+            std::env::var_os("ORGSYNC_REQUIRE_POSTGRES").is_none(),
+            "ORGSYNC_REQUIRE_POSTGRES is set but ORGSYNC_TEST_POSTGRES_URL is not"
+        );
+        return None;
+    };
+    sqlx::any::install_default_drivers();
+    let admin = sqlx::AnyPool::connect(&url).await.unwrap();
+    let name = format!("{name}_{}", std::process::id());
+    for sql in [
+        format!("DROP DATABASE IF EXISTS {name}"),
+        format!("CREATE DATABASE {name}"),
+    ] {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(&admin)
+            .await
+            .unwrap();
+    }
+    admin.close().await;
+    let (base, _) = url.rsplit_once('/')?;
+    Some(format!("{base}/{name}"))
 }
