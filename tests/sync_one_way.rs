@@ -243,3 +243,64 @@ async fn audit_fields_are_kept_on_insert_where_the_org_allows_it() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_interrupted_bulk_sync_resumes_after_its_last_id() {
+    use orgsync::state::{BulkProgress, Side};
+    let pair = Pair::applied(76, CONNECTION, SECTIONS, OBJECTS);
+    let engine = pair.engine().await;
+    let ids: Vec<String> = query(pair.primary(), "SELECT Id FROM Account ORDER BY Id", false)
+        .await
+        .into_iter()
+        .map(|r| r["Id"].as_str().unwrap().to_owned())
+        .collect();
+    // A run that stopped after the first 40 accounts (in ID order).
+    engine
+        .store()
+        .set_bulk_progress(&BulkProgress {
+            object: "Account".into(),
+            source: Side::Primary,
+            last_id: ids[39].clone(),
+            done: false,
+            records: 40,
+            updated_at_ms: 0,
+        })
+        .await
+        .unwrap();
+    let options = BulkOptions {
+        object: Some("Account".into()),
+        ..BulkOptions::default()
+    };
+    let r = engine.bulk_sync(&options, &|_| {}).await.unwrap();
+    assert_eq!(
+        r.objects["Account"].inserted as usize,
+        ids.len() - 40,
+        "resumed after the last ID"
+    );
+    let progress = engine
+        .store()
+        .bulk_progress("Account", Side::Primary)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(progress.done);
+    // A new run starts over; what is linked is not copied again, the rest is.
+    let r = engine.bulk_sync(&options, &|_| {}).await.unwrap();
+    assert_eq!(r.objects["Account"].inserted, 40);
+    let r = engine
+        .bulk_sync(
+            &BulkOptions {
+                limit: Some(10),
+                ..options.clone()
+            },
+            &|_| {},
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        r.objects["Account"].inserted, 0,
+        "--limit with everything linked copies nothing"
+    );
+    let copies = query(pair.secondary(), "SELECT Id FROM Account", false).await;
+    assert_eq!(copies.len(), ids.len(), "no duplicates");
+}
