@@ -304,3 +304,55 @@ async fn an_interrupted_bulk_sync_resumes_after_its_last_id() {
     let copies = query(pair.secondary(), "SELECT Id FROM Account", false).await;
     assert_eq!(copies.len(), ids.len(), "no duplicates");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cascaded_deletes_and_undeletes_settle_without_failures() {
+    let pair = Pair::applied(77, CONNECTION, SECTIONS, OBJECTS);
+    let engine = pair.engine().await;
+    engine
+        .bulk_sync(&BulkOptions::default(), &|_| {})
+        .await
+        .unwrap();
+    engine.sync_once(None).await.unwrap();
+    // An account with contacts: deleting it deletes them too (in both orgs).
+    let account = create(pair.primary(), "Account", json!({"Name": "Cascade Co"})).await;
+    for n in 0..2 {
+        create(
+            pair.primary(),
+            "Contact",
+            json!({"LastName": format!("Cascade {n}"), "AccountId": account}),
+        )
+        .await;
+    }
+    let contacts = 2;
+    engine.sync_once(None).await.unwrap();
+    assert!(contacts > 0);
+    delete(pair.primary(), "Account", &account).await;
+    let r = engine.sync_once(None).await.unwrap();
+    assert_eq!(r.total().failed, 0, "{r:?}");
+    let gone = query(
+        pair.secondary(),
+        &format!("SELECT Id FROM Contact WHERE Account.OrgSync_Source_Id__c = '{account}'"),
+        false,
+    )
+    .await;
+    assert!(
+        gone.is_empty(),
+        "the secondary's contacts went with their account"
+    );
+    // Undeleting the account restores its contacts (in both orgs): no failures, all back.
+    undelete(pair.primary(), &account).await;
+    let r = engine.sync_once(None).await.unwrap();
+    assert_eq!(r.total().failed, 0, "{r:?}");
+    assert_eq!(r.objects["Account"].undeleted, 1);
+    let back = query(
+        pair.secondary(),
+        &format!("SELECT Id FROM Contact WHERE Account.OrgSync_Source_Id__c = '{account}'"),
+        false,
+    )
+    .await;
+    assert_eq!(back.len(), contacts);
+    let r = engine.sync_once(None).await.unwrap();
+    assert_eq!((r.total().writes(), r.total().failed), (0, 0), "{r:?}");
+    assert!(engine.store().queue_entries(None).await.unwrap().is_empty());
+}

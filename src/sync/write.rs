@@ -119,6 +119,48 @@ fn failed(out: &BTreeMap<usize, Outcome>, gi: usize) -> bool {
     matches!(out.get(&gi), Some(Outcome::Failed(_)))
 }
 
+/// `UNDELETE_FAILED` ("Entity is not in the recycle bin") also answers a record that is no longer
+/// deleted — restored by a cascade (undeleting an account restores its contacts) or by an earlier
+/// attempt whose answer was lost. Such records are read back: those that are live count as done;
+/// a purged one stays failed (Salesforce help 000386040: it cannot be restored).
+async fn restored_anyway(
+    engine: &Engine,
+    object: &ObjectModel,
+    to: Side,
+    undeletes: &[(usize, String)],
+    out: &mut BTreeMap<usize, Outcome>,
+) {
+    let unclear: Vec<&(usize, String)> = undeletes
+        .iter()
+        .filter(|(gi, _)| matches!(out.get(gi), Some(Outcome::Failed(f)) if f.code == "UNDELETE_FAILED"))
+        .collect();
+    if unclear.is_empty() {
+        return;
+    }
+    let ids: Vec<&str> = unclear.iter().map(|(_, id)| id.as_str()).collect();
+    let soql = format!(
+        "SELECT Id, IsDeleted FROM {} WHERE Id IN ({})",
+        object.name,
+        ids.iter()
+            .filter(|id| super::values::is_record_id(id))
+            .map(|id| format!("'{id}'"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let Ok(records) = engine.query_all(to, &soql, true).await else {
+        return;
+    };
+    for (gi, id) in unclear {
+        let live = records.iter().any(|r| {
+            r.id() == Some(id.as_str())
+                && r.get("IsDeleted").and_then(Value::as_bool) == Some(false)
+        });
+        if live {
+            out.insert(*gi, Outcome::Done { inserted: None });
+        }
+    }
+}
+
 /// Execute one wave: with `all`, undeletes, inserts, updates and deletes; otherwise inserts only.
 #[allow(clippy::too_many_arguments)]
 async fn wave(
@@ -146,6 +188,7 @@ async fn wave(
             let ids: Vec<&str> = undeletes.iter().map(|(_, id)| id.as_str()).collect();
             let gis: Vec<usize> = undeletes.iter().map(|(gi, _)| *gi).collect();
             apply_rows(out, &gis, client.undelete(&ids).await, &[], false);
+            restored_anyway(engine, object, to, &undeletes, out).await;
         }
 
         let inserts: Vec<&Prepared> = prepared
