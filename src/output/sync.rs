@@ -115,6 +115,14 @@ pub fn cycle(printer: &Printer, report: &CycleReport, format: SyncFormat) {
     }
 }
 
+/// The loop's first line (stderr): what it syncs and how often.
+pub fn loop_started(printer: &Printer, name: &str, objects: usize, every: std::time::Duration) {
+    printer.err(&format!(
+        "syncing {name}: {objects} object(s) every {} s; Ctrl-C or SIGTERM stops after the current cycle\n",
+        every.as_secs()
+    ));
+}
+
 /// Print a bulk sync's report.
 pub fn bulk(printer: &Printer, report: &BulkReport, format: SyncFormat) {
     match format {
