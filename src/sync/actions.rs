@@ -147,7 +147,15 @@ impl Engine {
                 .inbox_remove
                 .push((e.object.clone(), e.source, e.source_id.clone()));
             report.taken += 1;
-            if accept {
+            if !accept {
+                let subject = Subject {
+                    object: &e.object,
+                    source: e.source,
+                    id: &e.source_id,
+                    action: QueueAction::GenericInsert,
+                };
+                retry::rejected(&mut batch, &subject, now);
+            } else {
                 let subject = Subject {
                     object: &e.object,
                     source: e.source,

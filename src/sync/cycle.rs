@@ -3,8 +3,10 @@
 //! overlap window, so a late-committed transaction is not missed; re-reads are recognised by
 //! their hashes; a cursor starts at the newest record — its floor — so what existed before is
 //! left to the bulk sync), add the queue entries that are due, run one round, and commit the round's
-//! outcome together with the cursor advance. While the connection is suspended, changes are
-//! read and queued but nothing is written.
+//! outcome together with the cursor advance. Deletes are not sent in that first pass but queued
+//! for a second one that runs children before parents: a child moved to another parent (an
+//! account merge) reaches the other org before its old parent's delete cascades there. While the
+//! connection is suspended, changes are read and queued but nothing is written.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -131,6 +133,17 @@ impl Engine {
             let counts = self.cycle_object(object, report.suspended).await?;
             report.objects.insert(object.name.clone(), counts);
         }
+        if !report.suspended {
+            // The deletes the first pass queued, children before parents.
+            for object in objects.iter().rev() {
+                let counts = self.delete_pass(object).await?;
+                report
+                    .objects
+                    .entry(object.name.clone())
+                    .or_default()
+                    .add(&counts);
+            }
+        }
         self.record_usage().await?;
         Ok(report)
     }
@@ -234,6 +247,25 @@ impl Engine {
             self.queue_while_suspended(object, items, &mut batch, &mut counts);
         } else {
             items.extend(self.due_items(object, now, &mut batch).await?);
+            self.round(object, items, Mode::Poll, &mut batch, &mut counts)
+                .await?;
+        }
+        self.store.commit_batch(&batch).await?;
+        Ok(counts)
+    }
+
+    /// The second pass of a cycle on `object`: the due deletes (queued by the first pass, or
+    /// retried) are sent.
+    async fn delete_pass(&self, object: &ObjectModel) -> Result<Counts, SyncError> {
+        let now = self.now_ms();
+        let mut batch = Batch::at(now);
+        let mut counts = Counts::default();
+        let items = self
+            .due_items_where(object, now, &mut batch, |e| {
+                e.action == QueueAction::ReplicationDelete
+            })
+            .await?;
+        if !items.is_empty() {
             self.round(object, items, Mode::Changes, &mut batch, &mut counts)
                 .await?;
         }
@@ -276,13 +308,26 @@ impl Engine {
         now: i64,
         batch: &mut Batch,
     ) -> Result<Vec<Item>, SyncError> {
+        self.due_items_where(object, now, batch, |_| true).await
+    }
+
+    /// [`Engine::due_items`] of the entries `wanted` chooses.
+    async fn due_items_where(
+        &self,
+        object: &ObjectModel,
+        now: i64,
+        batch: &mut Batch,
+        wanted: impl Fn(&QueueEntry) -> bool,
+    ) -> Result<Vec<Item>, SyncError> {
         let due: Vec<QueueEntry> = self
             .store
             .due_queue_entries(now, QUEUE_PER_CYCLE)
             .await?
             .into_iter()
             .filter(|e| {
-                e.object.eq_ignore_ascii_case(&object.name) && e.status != QueueStatus::Failed
+                e.object.eq_ignore_ascii_case(&object.name)
+                    && e.status != QueueStatus::Failed
+                    && wanted(e)
             })
             .collect();
         let mut by_side: BTreeMap<Side, Vec<QueueEntry>> = BTreeMap::new();

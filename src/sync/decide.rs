@@ -194,31 +194,7 @@ pub fn decide(
         });
         return d;
     };
-    d.deleted = [link.primary_deleted, link.secondary_deleted];
-    let propagate = object.deletes == Deletes::Propagate;
-    for side in [Side::Primary, Side::Secondary] {
-        let Some(item) = group.item(side) else {
-            continue;
-        };
-        let (x, y) = (ix(side), ix(side.other()));
-        if item.deleted() && !d.deleted[x] {
-            d.deleted[x] = true;
-            d.source = Some(side);
-            if !propagate {
-                d.unlink = true;
-            } else if model.flows_from(side) && !d.deleted[y] {
-                d.delete_to[y] = true;
-                d.deleted[y] = true;
-            }
-        } else if !item.deleted() && d.deleted[x] {
-            d.deleted[x] = false;
-            d.source = Some(side);
-            if propagate && model.flows_from(side) && d.deleted[y] {
-                d.undelete_to[y] = true;
-                d.deleted[y] = false;
-            }
-        }
-    }
+    deletes_and_undeletes(model, object, link, group, &mut d);
     if d.unlink || d.deleted.iter().any(|b| *b) {
         return d;
     }
@@ -253,6 +229,49 @@ pub fn decide(
         (false, false) => resolve(model, object, group, &cp, &cs, &mut d),
     }
     d
+}
+
+/// Deletes and undeletes of a linked pair. An org's event is a record whose deleted state
+/// differs from the one the link recorded for that org — never from what another org's event in
+/// this same round implies: the other org's record may be a re-read (the overlap window) of our
+/// own earlier delete, and taking it for a new delete would bounce an undelete back as a delete
+/// (and lose the changes that came with the undelete). When both orgs moved to different
+/// states, the primary's stands.
+fn deletes_and_undeletes(
+    model: &SyncModel,
+    object: &ObjectModel,
+    link: &crate::state::Link,
+    group: &Group,
+    d: &mut Decision,
+) {
+    let recorded = [link.primary_deleted, link.secondary_deleted];
+    let state = [Side::Primary, Side::Secondary]
+        .map(|side| group.item(side).map_or(recorded[ix(side)], Item::deleted));
+    d.deleted = state;
+    let events: Vec<Side> = [Side::Primary, Side::Secondary]
+        .into_iter()
+        .filter(|s| state[ix(*s)] != recorded[ix(*s)])
+        .collect();
+    let Some(&driver) = events.first() else {
+        return;
+    };
+    d.source = Some(driver);
+    if object.deletes != Deletes::Propagate {
+        // With `ignore` a delete drops the link; an undelete (the policy changed) is recorded.
+        d.unlink = events.iter().any(|s| state[ix(*s)]);
+        return;
+    }
+    // Both orgs moved: to the same state there is nothing to send; else the primary's stands.
+    let (x, y) = (ix(driver), ix(driver.other()));
+    if state[x] == state[y] || !model.flows_from(driver) {
+        return;
+    }
+    if state[x] {
+        d.delete_to[y] = true;
+    } else {
+        d.undelete_to[y] = true;
+    }
+    d.deleted[y] = state[x];
 }
 
 /// Both orgs changed the record: apply the conflict policy.
@@ -355,6 +374,7 @@ mod tests {
             auto_accept,
             match_on: vec![],
             key_field: "OrgSync_Source_Id__c".into(),
+            audit_to: [false, false],
         }
     }
 
@@ -601,6 +621,85 @@ mod tests {
         assert_eq!(
             d.action(Mode::Changes, None),
             QueueAction::ReplicationUndelete
+        );
+    }
+
+    #[test]
+    fn an_undelete_is_not_bounced_back_by_a_reread_of_our_own_delete() {
+        // Both records were deleted and the link says so; the primary's is undeleted and
+        // changed, while the secondary's deleted row is read again (the overlap window).
+        let h = Hasher::new("k");
+        let m = model(true, ConflictPolicy::PrimaryWins);
+        let o = object(Deletes::Propagate, true);
+        let mut gone = synced_link(&h, "A", "1");
+        gone.primary_deleted = true;
+        gone.secondary_deleted = true;
+        let g = group(
+            Some(gone.clone()),
+            vec![
+                item(
+                    Side::Primary,
+                    "P1",
+                    json!({"Name": "A", "Phone": "2"}),
+                    false,
+                ),
+                item(Side::Secondary, "S1", json!({}), true),
+            ],
+        );
+        let d = decide(&m, &o, &h, &g, Mode::Changes);
+        assert_eq!(d.delete_to, [false, false], "no delete bounced back");
+        assert_eq!((d.undelete_to, d.deleted), ([false, true], [false, false]));
+        assert_eq!(
+            d.writes,
+            vec![Intent {
+                from: Side::Primary,
+                kind: WriteKind::Update,
+                fields: vec!["Phone".into()]
+            }],
+            "the change made with the undelete flows too"
+        );
+
+        // Both orgs already agree (e.g. a cascade restored the secondary's copy): nothing to send.
+        let g = group(
+            Some(gone),
+            vec![
+                item(
+                    Side::Primary,
+                    "P1",
+                    json!({"Name": "A", "Phone": "1"}),
+                    false,
+                ),
+                item(
+                    Side::Secondary,
+                    "S1",
+                    json!({"Name": "A", "Phone": "1"}),
+                    false,
+                ),
+            ],
+        );
+        let d = decide(&m, &o, &h, &g, Mode::Changes);
+        assert!(d.nothing(), "{d:?}");
+        assert_eq!(d.deleted, [false, false]);
+
+        // Both moved to different states: the primary's stands.
+        let mut half = synced_link(&h, "A", "1");
+        half.primary_deleted = true;
+        let g = group(
+            Some(half),
+            vec![
+                item(
+                    Side::Primary,
+                    "P1",
+                    json!({"Name": "A", "Phone": "1"}),
+                    false,
+                ),
+                item(Side::Secondary, "S1", json!({}), true),
+            ],
+        );
+        let d = decide(&m, &o, &h, &g, Mode::Changes);
+        assert_eq!(
+            (d.undelete_to, d.delete_to),
+            ([false, true], [false, false])
         );
     }
 }

@@ -62,6 +62,10 @@ pub struct ObjectModel {
     pub match_on: Vec<String>,
     /// The external-ID key field holding the other org's record ID.
     pub key_field: String,
+    /// Audit fields (`CreatedDate`, `CreatedById`) are set on inserts into [primary, secondary]:
+    /// `syncFeedsAndAuditFields` is on and that org lets the integration user set them ("Set
+    /// Audit Fields upon Record Creation" makes `CreatedDate` createable in its describe).
+    pub audit_to: [bool; 2],
 }
 
 impl ObjectModel {
@@ -192,6 +196,14 @@ impl SyncModel {
                         .key_field
                         .clone()
                         .unwrap_or_else(|| crate::spec::KEY_FIELD.to_owned()),
+                    audit_to: [&snapshot.primary, &snapshot.secondary].map(|org| {
+                        spec.connection.sync_feeds_and_audit_fields
+                            && org
+                                .object(name)
+                                .flatten()
+                                .and_then(|o| o.field("CreatedDate"))
+                                .is_some_and(|f| f.createable)
+                    }),
                 },
             );
         }

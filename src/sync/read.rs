@@ -217,6 +217,7 @@ mod tests {
                 auto_accept: true,
                 match_on: vec![],
                 key_field: "OrgSync_Source_Id__c".into(),
+                audit_to: [false, false],
             }],
             two_way,
             conflicts: ConflictPolicy::PrimaryWins,

@@ -198,6 +198,28 @@ pub fn pending(
     ));
 }
 
+/// The error code of a sync-log entry recording a record rejected from the inbox.
+pub const REJECTED: &str = "REJECTED";
+
+/// A record rejected from the inbox: logged (Resolved, [`REJECTED`]), which keeps it out of the
+/// inbox when it is read again; it stays unshared until forwarded by hand.
+pub fn rejected(batch: &mut Batch, subject: &Subject<'_>, now_ms: i64) {
+    batch.log.push(NewLogEntry {
+        at_ms: now_ms,
+        object: subject.object.to_owned(),
+        source: subject.source,
+        record_id: subject.id.to_owned(),
+        action: subject.action,
+        status: LogStatus::Resolved,
+        error_code: Some(REJECTED.to_owned()),
+        message: Some(
+            "rejected from the inbox; it stays unshared unless forwarded (`orgsync forward`)"
+                .to_owned(),
+        ),
+        attempts: 0,
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use std::time::Duration;
@@ -261,6 +283,17 @@ mod tests {
         succeeded(&mut b, &subject(), Some(&entry), 4000);
         assert_eq!(b.dequeue.len(), 1);
         assert_eq!(b.log[0].status, LogStatus::Resolved);
+    }
+
+    #[test]
+    fn a_rejection_is_logged_without_values() {
+        let mut b = Batch::at(5);
+        rejected(&mut b, &subject(), 5);
+        assert!(b.enqueue.is_empty() && b.dequeue.is_empty());
+        assert_eq!(b.log.len(), 1);
+        assert_eq!(b.log[0].status, LogStatus::Resolved);
+        assert_eq!(b.log[0].error_code.as_deref(), Some(REJECTED));
+        assert_eq!(b.log[0].record_id, "001000000000001AAA");
     }
 
     #[test]

@@ -9,7 +9,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value};
 
 use crate::org::wire::Record;
-use crate::state::{Batch, InboxEntry, Link, QueueAction, QueueEntry, Side};
+use crate::state::{
+    Batch, InboxEntry, Link, LogFilter, QueueAction, QueueEntry, QueueStatus, Side,
+};
 
 use super::counts::Counts;
 use super::decide::{self, Decision, Intent, WriteKind};
@@ -53,6 +55,11 @@ impl Item {
 pub enum Mode {
     /// Changes read since the cursor, and queue entries.
     Changes,
+    /// [`Mode::Changes`] in the first, parents-first pass of a cycle: a delete is not sent yet
+    /// but queued for the cycle's second pass, which runs children before parents — a child
+    /// moved to another parent (an account merge) must reach the other org before its old
+    /// parent's delete cascades there.
+    Poll,
     /// A bulk-sync page: linked records are never copied again.
     Bulk,
     /// Records forwarded by hand: every synced field is sent, the inbox is bypassed.
@@ -130,6 +137,15 @@ impl Engine {
         for g in groups.iter() {
             decisions.push(decide::decide(&self.model, object, &self.hasher, g, mode));
         }
+        if decisions.iter().any(|d| d.hold) {
+            self.keep_rejected_out(object, &mut groups, &mut decisions)
+                .await?;
+        }
+        let deferred = if mode == Mode::Poll {
+            defer_deletes(object, &groups, &mut decisions, batch, now)
+        } else {
+            BTreeSet::new()
+        };
         let parents = self.parent_links(object, &groups, &decisions).await?;
 
         let mut prepared: Vec<Prepared> = Vec::new();
@@ -148,9 +164,13 @@ impl Engine {
         // A group waiting for a parent writes nothing in this round.
         prepared.retain(|p| !waits.contains_key(&p.group));
 
-        let outcomes = write::execute(self, object, &groups, &decisions, &mut prepared, &waits).await;
+        let outcomes =
+            write::execute(self, object, &groups, &decisions, &mut prepared, &waits).await;
 
         for (gi, g) in groups.into_iter().enumerate() {
+            if deferred.contains(&gi) {
+                continue;
+            }
             let d = &decisions[gi];
             let gp: Vec<&Prepared> = prepared.iter().filter(|p| p.group == gi).collect();
             let outcome = outcomes.get(&gi);
@@ -323,7 +343,8 @@ impl Engine {
                     continue;
                 }
                 let Some(item) = g.item(side) else { continue };
-                if item.deleted() || (mode == Mode::Changes && item.entry.is_some()) {
+                let changes = matches!(mode, Mode::Changes | Mode::Poll);
+                if item.deleted() || (changes && item.entry.is_some()) {
                     continue;
                 }
                 let values: Vec<Value> = fields.iter().map(|f| item.value(f.name(side))).collect();
@@ -399,6 +420,38 @@ impl Engine {
         Ok(())
     }
 
+    /// A record rejected from the inbox (logged [`retry::REJECTED`]) is not held again when it
+    /// is read again: it stays unshared unless forwarded by hand.
+    async fn keep_rejected_out(
+        &self,
+        object: &ObjectModel,
+        groups: &mut [Group],
+        decisions: &mut [Decision],
+    ) -> Result<(), SyncError> {
+        let filter = LogFilter {
+            object: Some(object.name.clone()),
+            error_code: Some(retry::REJECTED.to_owned()),
+            ..LogFilter::default()
+        };
+        let rejected: BTreeSet<(Side, String)> = self
+            .store
+            .log_entries(&filter)
+            .await?
+            .into_iter()
+            .map(|e| (e.entry.source, e.entry.record_id))
+            .collect();
+        for (gi, d) in decisions.iter_mut().enumerate() {
+            let Some(item) = d.source.and_then(|s| groups[gi].item(s)) else {
+                continue;
+            };
+            if d.hold && rejected.contains(&(item.side, item.id().to_owned())) {
+                *d = Decision::default();
+                groups[gi].skip = true;
+            }
+        }
+        Ok(())
+    }
+
     /// Links of the parents the decided writes refer to: (parent object, source org) → source
     /// parent ID → target parent ID.
     async fn parent_links(
@@ -426,17 +479,45 @@ impl Engine {
             }
         }
         let mut out = BTreeMap::new();
+        let mut deleting: BTreeMap<String, BTreeSet<(Side, String)>> = BTreeMap::new();
         for ((parent, side), ids) in need {
             let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
             let links = self.links(&parent, side, &ids).await?;
+            if !deleting.contains_key(&parent) {
+                let pending = self.deletes_queued(&parent).await?;
+                deleting.insert(parent.clone(), pending);
+            }
+            let pending = deleting.get(&parent);
             let map: BTreeMap<String, String> = links
                 .into_iter()
                 .filter(|(_, l)| !l.deleted(side.other()))
+                .filter(|(_, l)| {
+                    pending.is_none_or(|p| {
+                        !p.contains(&(Side::Primary, l.primary_id.clone()))
+                            && !p.contains(&(Side::Secondary, l.secondary_id.clone()))
+                    })
+                })
                 .map(|(id, l)| (id, l.id(side.other()).to_owned()))
                 .collect();
             out.insert((parent, side), map);
         }
         Ok(out)
+    }
+
+    /// Records of `object` whose delete is queued (the first pass of a cycle leaves deletes to
+    /// the second, or a delete is being retried): a child written now must not point at such a
+    /// parent — it waits, and is settled once the delete (and the org's cascade) went through.
+    async fn deletes_queued(&self, object: &str) -> Result<BTreeSet<(Side, String)>, SyncError> {
+        Ok(self
+            .store
+            .queue_entries(Some(object))
+            .await?
+            .into_iter()
+            .filter(|e| {
+                e.action == QueueAction::ReplicationDelete && e.status != QueueStatus::Failed
+            })
+            .map(|e| (e.source, e.source_id))
+            .collect())
     }
 
     /// The values of one write, with lookups and owners translated. `Err(reason)`: the record
@@ -496,7 +577,7 @@ impl Engine {
                 object.key_field.clone(),
                 Value::String(item.id().to_owned()),
             );
-            if self.model.audit_fields {
+            if object.audit_to[ix(to)] {
                 if let Some(v) = item.record.get("CreatedDate").filter(|v| !v.is_null()) {
                     values.insert("CreatedDate".into(), v.clone());
                 }
@@ -654,7 +735,14 @@ impl Engine {
         let before = link.clone();
         link.primary_deleted = decision.deleted[0];
         link.secondary_deleted = decision.deleted[1];
-        for side in [Side::Primary, Side::Secondary] {
+        // What an org holds now becomes the baseline only while both records are live: beside
+        // a deleted record, nothing was compared or sent, and a change made just before the
+        // other org's delete must still flow if the pair is undeleted.
+        let observe = !link.primary_deleted && !link.secondary_deleted;
+        for side in [Side::Primary, Side::Secondary]
+            .into_iter()
+            .filter(|_| observe)
+        {
             if let Some(i) = group.item(side).filter(|i| !i.deleted()) {
                 for f in &object.fields {
                     let h = self.hasher.hash(&f.publisher, &i.value(f.name(side)));
@@ -723,8 +811,19 @@ impl Engine {
         if wrote {
             link.synced_at_ms = now;
         }
-        if link != before || group.link.is_none() || group.adopted.is_some() {
+        let new_link = group.link.is_none() || group.adopted.is_some();
+        if link != before || new_link {
             batch.links.push(link);
+        }
+        // A record shared by any other way than `inbox accept` (forwarded by hand, or linked
+        // by `matchOn`) no longer waits in the inbox (which holds primary records only).
+        if new_link
+            && (!object.auto_accept || mode == Mode::Forward)
+            && let Some(p) = group.item(Side::Primary)
+        {
+            batch
+                .inbox_remove
+                .push((object.name.clone(), Side::Primary, p.id().to_owned()));
         }
         if !wrote {
             counts.unchanged += 1;
@@ -752,6 +851,37 @@ impl Engine {
             None => done(batch),
         }
     }
+}
+
+/// The first pass of a cycle ([`Mode::Poll`]): groups whose decision deletes a record are put
+/// on the queue (due at once, for the cycle's children-first second pass) instead of being
+/// written or recorded now. Returns those groups.
+fn defer_deletes(
+    object: &ObjectModel,
+    groups: &[Group],
+    decisions: &mut [Decision],
+    batch: &mut Batch,
+    now: i64,
+) -> BTreeSet<usize> {
+    let mut deferred = BTreeSet::new();
+    for (gi, d) in decisions.iter_mut().enumerate() {
+        if !d.delete_to.iter().any(|b| *b) {
+            continue;
+        }
+        let Some(item) = d.source.and_then(|s| groups[gi].item(s)) else {
+            continue;
+        };
+        let subject = Subject {
+            object: &object.name,
+            source: item.side,
+            id: item.id(),
+            action: QueueAction::ReplicationDelete,
+        };
+        retry::pending(batch, &subject, item.entry.as_ref(), now);
+        *d = Decision::default();
+        deferred.insert(gi);
+    }
+    deferred
 }
 
 /// A SOQL literal for a match value (strings quoted and escaped, numbers and booleans bare).
@@ -818,5 +948,86 @@ fn merge_groups(groups: &mut [Group]) {
                 groups[gi].link = None;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::spec::model::Deletes;
+    use crate::state::QueueStatus;
+
+    fn object() -> ObjectModel {
+        ObjectModel {
+            name: "Contact".into(),
+            fields: vec![],
+            filter: None,
+            deletes: Deletes::Propagate,
+            auto_accept: true,
+            match_on: vec![],
+            key_field: "OrgSync_Source_Id__c".into(),
+            audit_to: [false, false],
+        }
+    }
+
+    fn group(id: &str, deleted: bool) -> Group {
+        let mut g = Group::default();
+        g.items[0] = Some(Item {
+            side: Side::Primary,
+            record: Record {
+                attributes: None,
+                fields: json!({"Id": id, "IsDeleted": deleted})
+                    .as_object()
+                    .cloned()
+                    .unwrap_or_default(),
+            },
+            entry: None,
+        });
+        g
+    }
+
+    #[test]
+    fn the_first_pass_queues_deletes_for_the_second() {
+        let groups = vec![group("003A", true), group("003B", false)];
+        let delete = Decision {
+            source: Some(Side::Primary),
+            delete_to: [false, true],
+            deleted: [true, true],
+            ..Decision::default()
+        };
+        let update = Decision {
+            source: Some(Side::Primary),
+            writes: vec![Intent {
+                from: Side::Primary,
+                kind: WriteKind::Update,
+                fields: vec!["LastName".into()],
+            }],
+            ..Decision::default()
+        };
+        let mut decisions = vec![delete, update.clone()];
+        let mut batch = Batch::at(7);
+        let deferred = defer_deletes(&object(), &groups, &mut decisions, &mut batch, 7);
+        assert_eq!(deferred, BTreeSet::from([0]));
+        assert!(decisions[0].nothing(), "nothing is written for it now");
+        assert_eq!(decisions[1], update, "other work goes on");
+        assert_eq!(batch.enqueue.len(), 1);
+        let e = &batch.enqueue[0];
+        assert_eq!(
+            (
+                e.source_id.as_str(),
+                e.action,
+                e.status,
+                e.next_attempt_at_ms
+            ),
+            (
+                "003A",
+                QueueAction::ReplicationDelete,
+                QueueStatus::Pending,
+                7
+            )
+        );
+        assert!(batch.links.is_empty() && batch.log.is_empty());
     }
 }
