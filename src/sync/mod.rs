@@ -8,7 +8,9 @@
 //! | [`engine`] | [`Engine`]: store, both clients, clock, hasher; shared reads |
 //! | [`read`] | the engine's SOQL |
 //! | [`values`] | canonical values and keyed hashes (links keep hashes, never values) |
-//! | [`round`] | one round on one object: pair through links, decide, write, record |
+//! | [`round`] | one round on one object: pair, decide, resolve lookups, write, record |
+//! | [`pairing`] | pairing through links, key-field adoption, `matchOn` |
+//! | [`outcome`] | a group's decision and writes turned into links, queue, log and counts |
 //! | [`decide`] | the pure decision for one record pair (inserts, updates, deletes, conflicts) |
 //! | [`write`] | the writes: upserts on the key field, updates, deletes, undeletes |
 //! | [`bulk_api`] | large insert waves as one Bulk API 2.0 upsert job |
@@ -31,7 +33,9 @@ pub mod cycle;
 pub mod decide;
 pub mod engine;
 pub mod model;
+pub mod outcome;
 pub mod owners;
+pub mod pairing;
 pub mod read;
 pub mod retry;
 pub mod round;
