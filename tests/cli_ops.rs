@@ -660,7 +660,10 @@ fn replay_puts_matching_failed_entries_back_and_says_how_many() {
     assert_eq!(replayed["status"], "Pending");
     assert_eq!(replayed["attempts"], 0);
     assert_eq!(replayed["nextAttemptAt"], "2026-12-06T04:41:23.000Z");
-    assert_eq!(replayed["errorCode"], serde_json::Value::Null);
+    assert_eq!(
+        replayed["errorCode"], "REQUIRED_FIELD_MISSING",
+        "kept, so that the sync log can say what was resolved"
+    );
     assert_eq!(queue["counts"]["failed"], 1);
     // The rest, as JSON; then nothing is left.
     assert_eq!(

@@ -164,12 +164,16 @@ impl Engine {
         let outcomes =
             write::execute(self, object, &groups, &decisions, &mut prepared, &waits).await;
 
+        let mut by_group: BTreeMap<usize, Vec<&Prepared>> = BTreeMap::new();
+        for p in &prepared {
+            by_group.entry(p.group).or_default().push(p);
+        }
         for (gi, g) in groups.into_iter().enumerate() {
             if deferred.contains(&gi) {
                 continue;
             }
             let d = &decisions[gi];
-            let gp: Vec<&Prepared> = prepared.iter().filter(|p| p.group == gi).collect();
+            let gp: Vec<&Prepared> = by_group.remove(&gi).unwrap_or_default();
             let outcome = outcomes.get(&gi);
             self.finish(
                 object,

@@ -125,7 +125,13 @@ impl Store {
             .await
             .map_err(q("take a record out of the inbox"))?;
         }
+        // One row per object and org for the whole batch (a bulk-sync page writes thousands).
+        let mut activity: std::collections::BTreeMap<(&str, Side), i64> =
+            std::collections::BTreeMap::new();
         for (object, org, records) in &batch.activity {
+            *activity.entry((object.as_str(), *org)).or_default() += *records;
+        }
+        for ((object, org), records) in activity {
             sqlx::query(
                 "INSERT INTO sync_activity (at_ms, object, target_org, records) \
                  VALUES ($1, $2, $3, $4)",
@@ -133,7 +139,7 @@ impl Store {
             .bind(batch.at_ms)
             .bind(object)
             .bind(org.as_str())
-            .bind(*records)
+            .bind(records)
             .execute(&mut *tx)
             .await
             .map_err(q("count sync activity"))?;
