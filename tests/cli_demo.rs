@@ -29,18 +29,30 @@ fn the_demo_walks_through_the_whole_product() {
         "6. Two-way, with a conflict",
         "7. Status",
     ] {
-        assert!(stdout.contains(chapter), "missing chapter {chapter}:\n{stdout}");
+        assert!(
+            stdout.contains(chapter),
+            "missing chapter {chapter}:\n{stdout}"
+        );
     }
     assert!(!stdout.contains('✗'), "a check failed:\n{stdout}");
     assert!(stdout.matches('✓').count() >= 12, "{stdout}");
     assert!(stdout.contains("Plan: 13 to create"), "{stdout}");
     assert!(stdout.contains("1 conflicts resolved"), "{stdout}");
     let flat = stdout.split_whitespace().collect::<Vec<_>>().join(" ");
-    assert!(flat.contains("latest-wins kept the secondary's version"), "{stdout}");
+    assert!(
+        flat.contains("latest-wins kept the secondary's version"),
+        "{stdout}"
+    );
     assert!(!stdout.contains(CANARY_RECORD) && !stderr.contains(CANARY_RECORD));
-    assert!(!stdout.contains("+1 212 555"), "no record values in the narration");
+    assert!(
+        !stdout.contains("+1 212 555"),
+        "no record values in the narration"
+    );
     let token = std::fs::read_to_string(demo.join("primary.token")).unwrap();
-    assert!(!stdout.contains(token.trim()), "no access token in the output");
+    assert!(
+        !stdout.contains(token.trim()),
+        "no access token in the output"
+    );
 
     // The state store stays for the operations commands.
     let status = Command::cargo_bin("orgsync")

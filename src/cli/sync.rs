@@ -75,7 +75,12 @@ pub fn run(args: Args, printer: &Printer) -> Exit {
     }
     let format = args.format;
     let model = engine.model();
-    out::loop_started(printer, &model.name, model.objects.len(), model.poll_interval);
+    out::loop_started(
+        printer,
+        &model.name,
+        model.objects.len(),
+        model.poll_interval,
+    );
     let each = |r: &Result<crate::sync::CycleReport, SyncError>| match r {
         Ok(report) if report.total().writes() > 0 || report.total().failed > 0 => {
             out::cycle(printer, report, format);
