@@ -274,7 +274,7 @@ const CASES: &[Case] = &[
     (
         "feed with audit ok",
         ONE,
-        "    FeedItem:\n",
+        "    CaseComment:\n",
         "    FeedItem:\n",
         None,
     ),
