@@ -1,6 +1,9 @@
 //! [`Batch`]: everything one batch of sync work decided, committed in one transaction.
 
-use sqlx::{Any, Transaction};
+use std::collections::BTreeMap;
+
+// Only our own column lists and numbered placeholders are interpolated into SQL.
+use sqlx::{Any, AssertSqlSafe, Row, Transaction};
 
 use super::types::{Cursor, InboxEntry, Link, NewLogEntry, QueueEntry, Side};
 use crate::state::{StateError, Store};
@@ -149,44 +152,31 @@ impl Store {
 }
 
 async fn write_links(tx: &mut Transaction<'static, Any>, batch: &Batch) -> Result<(), StateError> {
+    // Per object, the last link given for each primary ID wins (as if written one by one).
+    let mut by_object: BTreeMap<&str, BTreeMap<&str, &Link>> = BTreeMap::new();
     for l in &batch.links {
-        let hashes =
-            serde_json::to_string(&l.field_hashes).map_err(|source| StateError::Corrupt {
-                what: "link hashes",
-                source,
-            })?;
-        // A record re-linked to another counterpart replaces the old link on either side.
-        sqlx::query(
-            "DELETE FROM links WHERE object = $1 AND secondary_id = $2 AND primary_id <> $3",
-        )
-        .bind(&l.object)
-        .bind(&l.secondary_id)
-        .bind(&l.primary_id)
-        .execute(&mut **tx)
-        .await
-        .map_err(q("write a link"))?;
-        sqlx::query(
-            "INSERT INTO links (object, primary_id, secondary_id, origin, field_hashes, \
-             primary_deleted, secondary_deleted, linked_at_ms, synced_at_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-             ON CONFLICT (object, primary_id) DO UPDATE SET secondary_id = excluded.secondary_id, \
-             origin = excluded.origin, field_hashes = excluded.field_hashes, \
-             primary_deleted = excluded.primary_deleted, \
-             secondary_deleted = excluded.secondary_deleted, \
-             synced_at_ms = excluded.synced_at_ms",
-        )
-        .bind(&l.object)
-        .bind(&l.primary_id)
-        .bind(&l.secondary_id)
-        .bind(l.origin.as_str())
-        .bind(hashes)
-        .bind(i64::from(l.primary_deleted))
-        .bind(i64::from(l.secondary_deleted))
-        .bind(l.linked_at_ms)
-        .bind(l.synced_at_ms)
-        .execute(&mut **tx)
-        .await
-        .map_err(q("write a link"))?;
+        by_object
+            .entry(l.object.as_str())
+            .or_default()
+            .insert(l.primary_id.as_str(), l);
+    }
+    for (object, links) in by_object {
+        let links: Vec<&Link> = links.into_values().collect();
+        let mut seconds: Vec<&str> = links.iter().map(|l| l.secondary_id.as_str()).collect();
+        seconds.sort_unstable();
+        if seconds.windows(2).any(|w| w[0] == w[1]) {
+            // Two primaries claim one secondary record in this batch: one by one, in order.
+            for l in &batch.links {
+                if l.object == object {
+                    write_link(tx, l).await?;
+                }
+            }
+            continue;
+        }
+        remove_displaced(tx, object, &links).await?;
+        for chunk in links.chunks(LINK_ROWS) {
+            upsert_links(tx, chunk).await?;
+        }
     }
     for (object, primary_id) in &batch.unlink {
         sqlx::query("DELETE FROM links WHERE object = $1 AND primary_id = $2")
@@ -196,6 +186,107 @@ async fn write_links(tx: &mut Transaction<'static, Any>, batch: &Batch) -> Resul
             .await
             .map_err(q("remove a link"))?;
     }
+    Ok(())
+}
+
+/// Link rows per multi-row upsert (9 values each, well under both backends' parameter limits).
+const LINK_ROWS: usize = 400;
+
+const LINK_UPSERT: &str = "INSERT INTO links (object, primary_id, secondary_id, origin, \
+    field_hashes, primary_deleted, secondary_deleted, linked_at_ms, synced_at_ms) VALUES ";
+
+const LINK_ON_CONFLICT: &str = " ON CONFLICT (object, primary_id) DO UPDATE SET \
+    secondary_id = excluded.secondary_id, origin = excluded.origin, \
+    field_hashes = excluded.field_hashes, primary_deleted = excluded.primary_deleted, \
+    secondary_deleted = excluded.secondary_deleted, synced_at_ms = excluded.synced_at_ms";
+
+fn hashes(l: &Link) -> Result<String, StateError> {
+    serde_json::to_string(&l.field_hashes).map_err(|source| StateError::Corrupt {
+        what: "link hashes",
+        source,
+    })
+}
+
+/// One link, the slow way: the other link of its secondary record removed, then upserted.
+async fn write_link(tx: &mut Transaction<'static, Any>, l: &Link) -> Result<(), StateError> {
+    sqlx::query("DELETE FROM links WHERE object = $1 AND secondary_id = $2 AND primary_id <> $3")
+        .bind(&l.object)
+        .bind(&l.secondary_id)
+        .bind(&l.primary_id)
+        .execute(&mut **tx)
+        .await
+        .map_err(q("write a link"))?;
+    upsert_links(tx, &[l]).await
+}
+
+/// A record re-linked to another counterpart replaces the old link on either side: links that
+/// hold one of these secondary records for another primary record are removed first (one
+/// look-up per 500 links; a delete only where there is such a link).
+async fn remove_displaced(
+    tx: &mut Transaction<'static, Any>,
+    object: &str,
+    links: &[&Link],
+) -> Result<(), StateError> {
+    let wanted: BTreeMap<&str, &str> = links
+        .iter()
+        .map(|l| (l.secondary_id.as_str(), l.primary_id.as_str()))
+        .collect();
+    let seconds: Vec<&str> = wanted.keys().copied().collect();
+    let mut displaced: Vec<String> = Vec::new();
+    for chunk in seconds.chunks(super::IN_CHUNK) {
+        let sql = format!(
+            "SELECT primary_id, secondary_id FROM links WHERE object = $1 AND secondary_id IN ({})",
+            super::placeholders(2, chunk.len())
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql)).bind(object);
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        let rows = query
+            .fetch_all(&mut **tx)
+            .await
+            .map_err(q("write a link"))?;
+        for row in rows {
+            let (primary, secondary): (String, String) = (row.get(0), row.get(1));
+            if wanted.get(secondary.as_str()) != Some(&primary.as_str()) {
+                displaced.push(primary);
+            }
+        }
+    }
+    for primary in displaced {
+        sqlx::query("DELETE FROM links WHERE object = $1 AND primary_id = $2")
+            .bind(object)
+            .bind(primary)
+            .execute(&mut **tx)
+            .await
+            .map_err(q("write a link"))?;
+    }
+    Ok(())
+}
+
+/// Upsert links (distinct primary IDs) in one statement.
+async fn upsert_links(
+    tx: &mut Transaction<'static, Any>,
+    links: &[&Link],
+) -> Result<(), StateError> {
+    let rows: Vec<String> = (0..links.len())
+        .map(|i| format!("({})", super::placeholders(i * 9 + 1, 9)))
+        .collect();
+    let sql = format!("{LINK_UPSERT}{}{LINK_ON_CONFLICT}", rows.join(", "));
+    let mut query = sqlx::query(AssertSqlSafe(sql));
+    for l in links {
+        query = query
+            .bind(&l.object)
+            .bind(&l.primary_id)
+            .bind(&l.secondary_id)
+            .bind(l.origin.as_str())
+            .bind(hashes(l)?)
+            .bind(i64::from(l.primary_deleted))
+            .bind(i64::from(l.secondary_deleted))
+            .bind(l.linked_at_ms)
+            .bind(l.synced_at_ms);
+    }
+    query.execute(&mut **tx).await.map_err(q("write a link"))?;
     Ok(())
 }
 

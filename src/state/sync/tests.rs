@@ -253,3 +253,79 @@ fn labels_round_trip() {
     assert_eq!(QueueAction::GenericInsert.label(), "Generic Insert");
     assert_eq!(Side::Primary.other(), Side::Secondary);
 }
+
+async fn pairs(store: &Store) -> Vec<(String, String)> {
+    store
+        .links_of("Account")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|l| (l.primary_id, l.secondary_id))
+        .collect()
+}
+
+fn batch_of(links: Vec<Link>) -> Batch {
+    let mut b = Batch::at(5);
+    b.links = links;
+    b
+}
+
+#[tokio::test]
+async fn links_written_together_replace_displaced_links_like_one_by_one() {
+    let store = store().await;
+    store
+        .commit_batch(&batch_of(vec![
+            link("P1", "S1"),
+            link("P2", "S2"),
+            link("P3", "S3"),
+        ]))
+        .await
+        .unwrap();
+    // A swap, a secondary taken over by a new primary, and a primary given twice (last wins).
+    store
+        .commit_batch(&batch_of(vec![
+            link("P1", "S2"),
+            link("P2", "S1"),
+            link("P4", "S3"),
+            link("P5", "S9"),
+            link("P5", "S5"),
+        ]))
+        .await
+        .unwrap();
+    let mut got = pairs(&store).await;
+    got.sort();
+    let want: Vec<(String, String)> = [("P1", "S2"), ("P2", "S1"), ("P4", "S3"), ("P5", "S5")]
+        .iter()
+        .map(|(p, s)| ((*p).to_owned(), (*s).to_owned()))
+        .collect();
+    assert_eq!(got, want);
+    // Two primaries claiming one secondary in one batch: written in order, the later stands.
+    store
+        .commit_batch(&batch_of(vec![link("P6", "S7"), link("P7", "S7")]))
+        .await
+        .unwrap();
+    let got = pairs(&store).await;
+    assert!(got.contains(&("P7".to_owned(), "S7".to_owned())));
+    assert!(!got.iter().any(|(p, _)| p == "P6"));
+}
+
+#[tokio::test]
+async fn many_links_in_one_batch() {
+    let store = store().await;
+    let links: Vec<Link> = (0..1_234)
+        .map(|n| link(&format!("P{n:05}"), &format!("S{n:05}")))
+        .collect();
+    store.commit_batch(&batch_of(links)).await.unwrap();
+    assert_eq!(store.link_counts().await.unwrap()["Account"], 1_234);
+    let again: Vec<Link> = (0..1_234)
+        .map(|n| {
+            let mut l = link(&format!("P{n:05}"), &format!("S{n:05}"));
+            l.secondary_deleted = n % 2 == 0;
+            l
+        })
+        .collect();
+    store.commit_batch(&batch_of(again)).await.unwrap();
+    let links = store.links_of("Account").await.unwrap();
+    assert_eq!(links.len(), 1_234);
+    assert_eq!(links.iter().filter(|l| l.secondary_deleted).count(), 617);
+}
