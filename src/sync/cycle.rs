@@ -319,16 +319,14 @@ impl Engine {
         batch: &mut Batch,
         wanted: impl Fn(&QueueEntry) -> bool,
     ) -> Result<Vec<Item>, SyncError> {
+        // This object's entries only (in due order): another object's backlog never starves it.
         let due: Vec<QueueEntry> = self
             .store
-            .due_queue_entries(now, QUEUE_PER_CYCLE)
+            .queue_entries(Some(&object.name))
             .await?
             .into_iter()
-            .filter(|e| {
-                e.object.eq_ignore_ascii_case(&object.name)
-                    && e.status != QueueStatus::Failed
-                    && wanted(e)
-            })
+            .filter(|e| e.next_attempt_at_ms <= now && e.status != QueueStatus::Failed && wanted(e))
+            .take(usize::try_from(QUEUE_PER_CYCLE).unwrap_or(usize::MAX))
             .collect();
         let mut by_side: BTreeMap<Side, Vec<QueueEntry>> = BTreeMap::new();
         for e in due {

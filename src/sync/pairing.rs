@@ -51,10 +51,8 @@ impl Engine {
         let mut by_primary: BTreeMap<String, usize> = BTreeMap::new();
         for ((side, id), item) in unique {
             match links[ix(side)].get(&id) {
-                Some(link) if mode == Mode::Bulk => {
-                    let _ = link;
-                    // Linked records are never copied again by a bulk sync.
-                }
+                // Linked records are never copied again by a bulk sync.
+                Some(_) if mode == Mode::Bulk => {}
                 Some(link) => {
                     let gi = *by_primary
                         .entry(link.primary_id.clone())
